@@ -1,0 +1,37 @@
+# Thin wrappers; the real build is Meson (meson.build) and the real test
+# driver is scripts/test-all.  `make run` and `make test` first run
+# scripts/setup, which installs what is missing on Debian 12.
+
+BUILD     ?= build
+ASAN      ?= build-asan
+DB        ?= sqlite:var/firewarden.db
+LISTEN    ?= 127.0.0.1:8080
+
+.PHONY: all build run test test-quick bench clean setup
+
+all: build
+
+setup:
+	@scripts/setup
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: setup build
+	$(BUILD)/firewarden serve --db $(DB) --listen $(LISTEN)
+
+test: setup
+	scripts/test-all
+
+# Unit tests of the normal build only (no PostgreSQL, browser or ASan).
+test-quick: build
+	meson test -C $(BUILD) --print-errorlogs
+
+bench: setup build
+	bench/run
+
+clean:
+	rm -rf $(BUILD) $(ASAN) build-*/

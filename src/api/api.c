@@ -1,0 +1,11 @@
+/*
+ * The list of route tables the router tries, in order.
+ */
+#include "api.h"
+
+const struct route *const api_tables[] = {
+	api_system_routes,
+	api_account_routes,
+	api_audit_routes,
+	NULL,
+};

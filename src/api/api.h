@@ -1,0 +1,17 @@
+/*
+ * The route tables of every module, in the order the router tries them,
+ * and the table of auditable record types used by `audit verify --deep`.
+ */
+#ifndef FW_API_H
+#define FW_API_H
+
+#include "../http/route.h"
+
+extern const struct route	api_system_routes[];
+extern const struct route	api_account_routes[];
+extern const struct route	api_audit_routes[];
+
+/* NULL-terminated list of the tables above. */
+extern const struct route *const	api_tables[];
+
+#endif

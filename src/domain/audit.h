@@ -1,0 +1,111 @@
+/*
+ * The tamper-evident audit trail of specs/audit-log-v1.md: entries
+ * appended in the same transaction as the change they describe, an SM3
+ * Merkle tree over them, SM2-signed tree heads, proofs and verification.
+ */
+#ifndef FW_AUDIT_H
+#define FW_AUDIT_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "../core/buf.h"
+#include "../crypto/crypto.h"
+#include "../store/store.h"
+#include "actor.h"
+#include "merkle.h"
+
+/*
+ * Append one entry inside the caller's open transaction.  action is like
+ * "user.create"; the object is "<type>/<id>" (type and id may be NULL for
+ * operations on no object); record is the object's canonical record after
+ * the change (NULL when no record changed).  Increments who->audit_count.
+ * Fails with ERR_INTERNAL when no transaction is open (L-1).
+ */
+int	audit_append(struct store *st, struct actor *who, const char *action,
+	    const char *type, const char *id, const json_t *record,
+	    struct err *e);
+/* Same, for an object with a numeric id. */
+int	audit_append_id(struct store *st, struct actor *who, const char *action,
+	    const char *type, int64_t id, const json_t *record, struct err *e);
+
+/* SM3 hex of a record's canonical JSON (compact, keys sorted). */
+void	audit_state_hash(const json_t *record, char out[2 * CRYPTO_SM3_LEN + 1]);
+
+/*
+ * A loader of canonical records for one object type, used by
+ * `audit verify --deep`.  load() gives the record as the API shows it to
+ * an auditor, or ERR_NOT_FOUND.
+ */
+struct audit_type {
+	const char	*type;
+	int		(*load)(struct store *st, const char *id, json_t **out,
+			    struct err *e);
+};
+
+/* The signing key: loaded from, or generated into, dir/audit-sm2.pem. */
+int	audit_key_open(struct store *st, const char *dir, struct crypto_sm2 **out,
+	    struct err *e);
+
+/* Current tree size. */
+int	audit_size(struct store *st, int64_t *out, struct err *e);
+/*
+ * Sign a new tree head for the current size if the tree grew since the
+ * last head (or always, if force).  Runs its own transaction.
+ * *signed_size (may be NULL) receives the size signed, or -1 if none.
+ */
+int	audit_sign_head(struct store *st, const struct crypto_sm2 *key,
+	    int force, int64_t *signed_size, struct err *e);
+
+/*
+ * The key used by audit_sign_now(); set once at start-up (NULL: signing
+ * on demand answers ERR_UNAVAILABLE).
+ */
+void	audit_set_signer(const struct crypto_sm2 *key);
+/*
+ * Sign a head for the current size inside the caller's transaction and
+ * record who asked ("audit.sign"); *out gets the head as JSON.
+ */
+int	audit_sign_now(struct store *st, struct actor *who, json_t **out,
+	    struct err *e);
+
+/* The latest signed head (size < 0) or the latest one of that size. */
+int	audit_sth_json(struct store *st, int64_t size, json_t **out,
+	    struct err *e);
+/* [{"key_id", "pem"}, ...] */
+int	audit_keys_json(struct store *st, json_t **out, struct err *e);
+/* {"first","second","path"} */
+int	audit_consistency_json(struct store *st, int64_t first, int64_t second,
+	    json_t **out, struct err *e);
+/* {"index","tree_size","path"} */
+int	audit_inclusion_json(struct store *st, int64_t index, int64_t size,
+	    json_t **out, struct err *e);
+/* [{"index","entry"}] for start <= index < end (end - start <= 1000). */
+int	audit_entries_json(struct store *st, int64_t start, int64_t end,
+	    json_t **out, struct err *e);
+/* Entries of one object, oldest first, paged. */
+int	audit_object_json(struct store *st, const char *type, const char *id,
+	    int64_t offset, int64_t limit, json_t **out, int64_t *total,
+	    struct err *e);
+/*
+ * Search entries by actor, action prefix, object and time (any may be
+ * NULL/0), newest first, paged.
+ */
+int	audit_search_json(struct store *st, const char *actor,
+	    const char *action, const char *object, int64_t from, int64_t to,
+	    int64_t offset, int64_t limit, json_t **out, int64_t *total,
+	    struct err *e);
+
+/*
+ * Verify the whole trail: recompute every leaf and stored node, the root
+ * of every signed head and its signature.  With types (NULL-terminated by
+ * a {NULL, NULL} row), also recompute the canonical record of every object
+ * and compare it with the state of its latest entry.  Problems are written
+ * to report (one line each, first failure first); returns 0 if none,
+ * ERR_CRYPTO if the trail does not verify.
+ */
+int	audit_verify(struct store *st, const struct audit_type *types,
+	    struct buf *report, int64_t *entries, struct err *e);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * Route tables.  Each api/ module exports one NULL-terminated array of
+ * routes; the router matches method and pattern, and the flags and
+ * permission say what the router does before and after the handler
+ * (authentication, CSRF, body validation, transaction, audit check).
+ */
+#ifndef FW_ROUTE_H
+#define FW_ROUTE_H
+
+#include "req.h"
+
+enum route_flag {
+	/* State-changing: runs in a transaction that must append >= 1 audit
+	 * entry; needs the CSRF header (unless ROUTE_NO_CSRF); honours
+	 * Idempotency-Key on POST. */
+	ROUTE_WRITE		= 1 << 0,
+	/* No session needed (perm must then be "public"). */
+	ROUTE_PUBLIC		= 1 << 1,
+	/* No CSRF token (there is no session yet: login). */
+	ROUTE_NO_CSRF		= 1 << 2,
+	/* Allowed while the user must still change their password. */
+	ROUTE_PENDING_OK	= 1 << 3,
+	/* Commit the transaction even when the handler fails, provided it
+	 * appended an audit entry (failed logins must be recorded). */
+	ROUTE_KEEP_ON_ERROR	= 1 << 4,
+};
+
+typedef int (*route_fn)(struct req *r, struct resp *w);
+
+struct route {
+	const char		*method;
+	const char		*pattern;	/* /api/v1/users/{id} */
+	/* "<module>:<action>", "login" (any signed-in user) or "public".
+	 * A route without one fails the test suite (SECURITY.md Z-1). */
+	const char		*perm;
+	unsigned		 flags;
+	route_fn		 fn;
+	const char		*summary;	/* OpenAPI summary */
+	const struct field	*body;		/* accepted body, or NULL */
+};
+
+#define ROUTE_END	{ NULL, NULL, NULL, 0, NULL, NULL, NULL }
+
+#endif

@@ -1,0 +1,434 @@
+/*
+ * Route matching and the request pipeline (see router.h).  Writes run in
+ * one transaction that must append at least one audit entry (L-1); a
+ * commit that fails with an I/O error ends the process (R-2), since the
+ * database can no longer be trusted to have what it acknowledged.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../api/api.h"
+#include "../core/jx.h"
+#include "../core/log.h"
+#include "../core/mem.h"
+#include "../core/str.h"
+#include "../crypto/crypto.h"
+#include "../domain/account.h"
+#include "../domain/audit.h"
+#include "../domain/idem.h"
+#include "router.h"
+
+#define ROUTER_MAX_SEGS	16
+#define ROUTER_SID	"__Host-sid"
+
+static struct router_conf	router_cf;
+
+void
+router_configure(const struct router_conf *c)
+{
+	router_cf = *c;
+}
+
+int
+router_nroutes(void)
+{
+	const struct route	*const *t, *rt;
+	int			 n = 0;
+
+	for (t = api_tables; *t; t++)
+		for (rt = *t; rt->method; rt++)
+			n++;
+	return n;
+}
+
+const struct route *
+router_route(int idx)
+{
+	const struct route	*const *t, *rt;
+
+	for (t = api_tables; *t; t++)
+		for (rt = *t; rt->method; rt++)
+			if (idx-- == 0)
+				return rt;
+	return NULL;
+}
+
+int
+router_check(struct buf *report)
+{
+	const struct route	*rt;
+	int			 i, n = router_nroutes(), bad = 0;
+
+	for (i = 0; i < n; i++) {
+		rt = router_route(i);
+		if (rt->pattern == NULL || strncmp(rt->pattern, "/api/v1/", 8)) {
+			buf_printf(report, "route %d: pattern outside /api/v1\n", i);
+			bad++;
+			continue;
+		}
+		if (rt->perm == NULL || *rt->perm == '\0') {
+			buf_printf(report, "%s %s: no permission\n", rt->method,
+			    rt->pattern);
+			bad++;
+		} else if ((rt->flags & ROUTE_PUBLIC) !=
+		    (strcmp(rt->perm, "public") == 0 ? ROUTE_PUBLIC : 0)) {
+			buf_printf(report, "%s %s: public flag and permission "
+			    "\"public\" must go together\n", rt->method,
+			    rt->pattern);
+			bad++;
+		} else if (strcmp(rt->perm, "public") != 0 &&
+		    strcmp(rt->perm, "login") != 0 &&
+		    strchr(rt->perm, ':') == NULL) {
+			buf_printf(report, "%s %s: permission %s is not "
+			    "<module>:<action>\n", rt->method, rt->pattern,
+			    rt->perm);
+			bad++;
+		}
+		if (rt->fn == NULL) {
+			buf_printf(report, "%s %s: no handler\n", rt->method,
+			    rt->pattern);
+			bad++;
+		}
+		if ((rt->flags & ROUTE_WRITE) && strcmp(rt->method, "GET") == 0) {
+			buf_printf(report, "%s %s: GET cannot write\n",
+			    rt->method, rt->pattern);
+			bad++;
+		}
+		if (!(rt->flags & ROUTE_WRITE) && strcmp(rt->method, "GET")) {
+			buf_printf(report, "%s %s: only GET may be read-only\n",
+			    rt->method, rt->pattern);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* Split a path at '/' in place; returns the number of segments. */
+static int
+router_split(char *p, char *segs[ROUTER_MAX_SEGS])
+{
+	int	n = 0;
+
+	while (*p == '/')
+		p++;
+	while (*p && n < ROUTER_MAX_SEGS) {
+		segs[n++] = p;
+		while (*p && *p != '/')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return *p ? -1 : n;
+}
+
+/* Match pattern against the request's segments, capturing {params}. */
+static int
+router_match(const char *pattern, char *segs[], int nsegs, struct req *r)
+{
+	const char	*p = pattern, *end;
+	size_t		 len;
+	int		 i = 0;
+
+	r->nparams = 0;
+	while (*p == '/')
+		p++;
+	while (*p) {
+		end = strchr(p, '/');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (i >= nsegs)
+			goto fail;
+		if (p[0] == '{' && p[len - 1] == '}') {
+			if (r->nparams >= REQ_MAX_PARAMS || segs[i][0] == '\0')
+				goto fail;
+			r->params[r->nparams].key = xstrndup(p + 1, len - 2);
+			r->params[r->nparams].val = segs[i];
+			r->nparams++;
+		} else if (strlen(segs[i]) != len || strncmp(p, segs[i], len))
+			goto fail;
+		i++;
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	if (i == nsegs)
+		return 1;
+fail:
+	while (r->nparams > 0)
+		free((char *)(uintptr_t)r->params[--r->nparams].key);
+	return 0;
+}
+
+static void
+router_free_params(struct req *r)
+{
+	while (r->nparams > 0)
+		free((char *)(uintptr_t)r->params[--r->nparams].key);
+}
+
+void
+router_error(struct resp *w, int rc, const struct err *e,
+    const char *request_id)
+{
+	const char	*msg = err_default_msg(rc);
+	const char	*field = "";
+
+	if (e && e->code == rc && e->msg[0])
+		msg = e->msg;
+	if (e && e->code == rc)
+		field = e->field;
+	/* Internal failures never show their detail (I-6). */
+	if (err_http_status(rc) >= 500)
+		msg = err_default_msg(rc);
+	json_decref(w->body);
+	free(w->raw);
+	w->raw = NULL;
+	w->status = err_http_status(rc);
+	w->body = json_pack("{s:{s:s, s:s, s:o}, s:s}",
+	    "error", "code", err_code_str(rc), "message", msg,
+	    "field", *field ? json_string(field) : json_null(),
+	    "request_id", request_id);
+}
+
+static int
+router_origin_ok(struct req *r)
+{
+	const char	*origin = req_header(r, "Origin");
+	const char	*host = req_header(r, "Host");
+	const char	*p, *q;
+	char		 self[300];
+	size_t		 n;
+
+	/* Non-browser clients send no Origin; they still need the token. */
+	if (origin == NULL)
+		return 1;
+	if (host != NULL) {
+		snprintf(self, sizeof(self), "http://%s", host);
+		if (strcmp(origin, self) == 0)
+			return 1;
+		snprintf(self, sizeof(self), "https://%s", host);
+		if (strcmp(origin, self) == 0)
+			return 1;
+	}
+	for (p = router_cf.origins; p && *p; p = q ? q + 1 : NULL) {
+		q = strchr(p, ',');
+		n = q ? (size_t)(q - p) : strlen(p);
+		if (n == strlen(origin) && strncmp(p, origin, n) == 0)
+			return 1;
+		if (q == NULL)
+			break;
+	}
+	return 0;
+}
+
+static int
+router_media_ok(struct req *r)
+{
+	const char	*ct = req_header(r, "Content-Type");
+	size_t		 n = strlen("application/json");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Record a refused access in its own transaction (A-7, L-4). */
+static void
+router_audit_denied(struct req *r, const struct route *rt)
+{
+	if (store_begin(r->st, NULL) < 0)
+		return;
+	if (audit_append(r->st, r->who, "access.denied", "route",
+	    rt->perm, NULL, NULL) < 0 || store_commit(r->st, NULL) < 0)
+		store_rollback(r->st);
+}
+
+static void
+router_fatal_io(void)
+{
+	log_error("database I/O error at commit: exiting (R-2)");
+	_exit(75);
+}
+
+static int
+router_write(struct req *r, struct resp *w, const struct route *rt)
+{
+	const char	*key = NULL;
+	char		 body_hash[2 * CRYPTO_SM3_LEN + 1];
+	char		*stored = NULL, *text = NULL;
+	int		 status = 0, rc, tries;
+
+	if (strcmp(r->method, "POST") == 0 && r->who->kind == ACTOR_USER)
+		key = req_header(r, "Idempotency-Key");
+	if (key != NULL) {
+		if (*key == '\0' || strlen(key) > IDEM_KEY_MAX ||
+		    !str_utf8_valid(key, strlen(key)))
+			return err_set(&r->err, ERR_INVALID, "Idempotency-Key",
+			    "Idempotency-Key must be 1 to %d characters",
+			    IDEM_KEY_MAX);
+		crypto_sm3_hex(r->body ? r->body : "", r->body_len, body_hash);
+	}
+	for (tries = 0; tries < 2; tries++) {
+		if (key != NULL) {
+			rc = idem_lookup(r->st, r->who->user_id, key, r->method,
+			    r->path, body_hash, &status, &stored, &r->err);
+			if (rc < 0)
+				return rc;
+			if (rc == 1) {
+				resp_raw(w, status, "application/json", stored,
+				    strlen(stored));
+				return 0;
+			}
+		}
+		if ((rc = store_begin(r->st, &r->err)) < 0)
+			return rc;
+		r->who->audit_count = 0;
+		rc = rt->fn(r, w);
+		if (rc == 0 && r->who->audit_count == 0)
+			rc = err_set(&r->err, ERR_INTERNAL, NULL,
+			    "%s %s wrote no audit entry", rt->method,
+			    rt->pattern);
+		if (rc < 0) {
+			if ((rt->flags & ROUTE_KEEP_ON_ERROR) &&
+			    r->who->audit_count > 0) {
+				if (store_commit(r->st, NULL) == ERR_IO)
+					router_fatal_io();
+			} else
+				store_rollback(r->st);
+			return rc;
+		}
+		if (key != NULL) {
+			text = jx_dump(w->body);
+			rc = idem_store(r->st, r->who->user_id, key, r->method,
+			    r->path, body_hash, w->status, text, &r->err);
+			free(text);
+			if (rc == ERR_CONFLICT) {
+				/* A concurrent retry won: answer as it did. */
+				store_rollback(r->st);
+				json_decref(w->body);
+				w->body = NULL;
+				continue;
+			}
+			if (rc < 0) {
+				store_rollback(r->st);
+				return rc;
+			}
+		}
+		rc = store_commit(r->st, &r->err);
+		if (rc == ERR_IO)
+			router_fatal_io();
+		return rc;
+	}
+	return err_set(&r->err, ERR_CONFLICT, "Idempotency-Key", NULL);
+}
+
+int
+router_handle(struct req *r, struct resp *w, int *route_idx)
+{
+	const struct route	*rt = NULL, *cand;
+	char			*path = NULL, *segs[ROUTER_MAX_SEGS];
+	const char		*sid, *tok;
+	int			 nsegs, i, n, idx = -1, method_miss = 0, rc;
+
+	*route_idx = -1;
+	path = xstrdup(r->path);
+	if ((nsegs = router_split(path, segs)) < 0) {
+		rc = err_set(&r->err, ERR_NOT_FOUND, NULL, NULL);
+		goto out;
+	}
+	n = router_nroutes();
+	for (i = 0; i < n; i++) {
+		cand = router_route(i);
+		if (!router_match(cand->pattern, segs, nsegs, r))
+			continue;
+		if (strcmp(cand->method, r->method) != 0) {
+			method_miss = 1;
+			router_free_params(r);
+			continue;
+		}
+		rt = cand;
+		idx = i;
+		break;
+	}
+	if (rt == NULL) {
+		rc = err_set(&r->err, method_miss ? ERR_METHOD : ERR_NOT_FOUND,
+		    NULL, NULL);
+		goto out;
+	}
+	*route_idx = idx;
+
+	/* Who is asking: the session cookie, never a URL. */
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		sid = req_cookie(r, ROUTER_SID);
+		if (sid == NULL || *sid == '\0') {
+			rc = err_set(&r->err, ERR_UNAUTHENTICATED, NULL, NULL);
+			goto out;
+		}
+		if ((rc = account_session_check(r->st, sid, r->who->ip, r->who,
+		    &r->err)) < 0) {
+			if (rc != ERR_UNAVAILABLE && rc != ERR_STORE)
+				rc = err_set(&r->err, ERR_UNAUTHENTICATED,
+				    NULL, NULL);
+			goto out;
+		}
+		/* Deny by default (Z-1). */
+		if (strcmp(rt->perm, "login") != 0 &&
+		    !actor_can(r->who, rt->perm)) {
+			router_audit_denied(r, rt);
+			rc = err_set(&r->err, ERR_FORBIDDEN, NULL,
+			    "permission %s required", rt->perm);
+			goto out;
+		}
+		if (r->who->must_change && !(rt->flags & ROUTE_PENDING_OK)) {
+			rc = err_set(&r->err, ERR_PASSWORD_EXPIRED, "password",
+			    NULL);
+			goto out;
+		}
+	}
+	if (rt->flags & ROUTE_WRITE) {
+		/* I-3: the session's token in a header, and a known Origin. */
+		if (!(rt->flags & ROUTE_NO_CSRF)) {
+			tok = req_header(r, "X-CSRF-Token");
+			if (tok == NULL || r->who->csrf[0] == '\0' ||
+			    !str_eq_ct(tok, r->who->csrf)) {
+				rc = err_set(&r->err, ERR_CSRF, "X-CSRF-Token",
+				    NULL);
+				goto out;
+			}
+		}
+		if (!router_origin_ok(r)) {
+			rc = err_set(&r->err, ERR_CSRF, "Origin",
+			    "Origin not allowed");
+			goto out;
+		}
+		/* I-1: JSON bodies only, validated against the route. */
+		if (r->body_len > 0) {
+			if (!router_media_ok(r)) {
+				rc = err_set(&r->err, ERR_MEDIA_TYPE,
+				    "Content-Type", NULL);
+				goto out;
+			}
+			if ((rc = jx_parse_body(r->body, r->body_len, &r->json,
+			    &r->err)) < 0)
+				goto out;
+		}
+		if (rt->body != NULL) {
+			if (r->json == NULL)
+				r->json = json_object();
+			if ((rc = req_body_check(r, rt->body, &r->err)) < 0)
+				goto out;
+		} else if (r->json != NULL && json_object_size(r->json) > 0) {
+			rc = err_set(&r->err, ERR_UNKNOWN_FIELD,
+			    json_object_iter_key(json_object_iter(r->json)),
+			    "this request takes no body");
+			goto out;
+		}
+		rc = router_write(r, w, rt);
+	} else
+		rc = rt->fn(r, w);
+out:
+	router_free_params(r);
+	free(path);
+	return rc;
+}

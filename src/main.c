@@ -1,0 +1,560 @@
+/*
+ * The firewarden command: one binary, subcommands for serving, schema
+ * migration, accounts and audit verification.  Exit codes: 0 success,
+ * 1 a check failed (audit verify found a problem), 2 usage error,
+ * 3 database or I/O error, 4 rejected input (policy, conflict).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/id.h"
+#include "core/jx.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/str.h"
+#include "crypto/crypto.h"
+#include "domain/account.h"
+#include "domain/audit.h"
+#include "http/server.h"
+#include "store/store.h"
+
+#define EXIT_CHECK	1
+#define EXIT_USAGE	2
+#define EXIT_DB		3
+#define EXIT_INPUT	4
+
+#define DEFAULT_DB	"sqlite:var/firewarden.db"
+#define DEFAULT_LISTEN	"127.0.0.1:8080"
+#define DEFAULT_KEYS	"var/keys"
+#define DEFAULT_WEB	"web/dist"
+
+/* Object types whose records `audit verify --deep` recomputes. */
+static const struct audit_type	main_audit_types[] = {
+	{ "user", account_user_record },
+	{ "role", account_role_record },
+	{ NULL, NULL },
+};
+
+struct opts {
+	const char	*db;
+	const char	*listen;
+	const char	*keys;
+	const char	*web;
+	const char	*origins;
+	const char	*login;
+	const char	*role;
+	const char	*jurisdiction;
+	int		 password_stdin;
+	int		 deep;
+	int		 threads;
+	int		 trust_proxy;
+	int		 quiet;
+	int		 help;
+};
+
+static const char	*main_prog = "firewarden";
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: firewarden <command> [options]\n"
+"\n"
+"commands:\n"
+"  serve [--db URL] [--listen ADDR:PORT] [--keys DIR] [--web DIR]\n"
+"        [--threads N] [--trust-proxy] [--origins LIST] [--quiet]\n"
+"                         migrate, create the administrators on first start,\n"
+"                         and serve HTTP until SIGINT or SIGTERM\n"
+"  migrate [--db URL]     apply pending database migrations\n"
+"  user add --login L --role R [--jurisdiction J] [--password-stdin]\n"
+"  user passwd --login L  set a one-time password (read from stdin with\n"
+"                         --password-stdin, else generated and printed)\n"
+"  user list              list users\n"
+"  audit verify [--deep]  check the audit trail (and, with --deep, that\n"
+"                         every record matches its latest audit entry)\n"
+"  audit sign [--keys DIR] sign a tree head for the current size\n"
+"\n"
+"--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
+"environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS.\n"
+"exit codes: 0 ok, 1 check failed, 2 usage, 3 database/I-O, 4 rejected input\n",
+	    DEFAULT_DB);
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option	longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "web", required_argument, NULL, 'w' },
+		{ "origins", required_argument, NULL, 'O' },
+		{ "login", required_argument, NULL, 'L' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "jurisdiction", required_argument, NULL, 'j' },
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "deep", no_argument, NULL, 'D' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "trust-proxy", no_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t	v;
+	int	c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 'k': o->keys = optarg; break;
+		case 'w': o->web = optarg; break;
+		case 'O': o->origins = optarg; break;
+		case 'L': o->login = optarg; break;
+		case 'r': o->role = optarg; break;
+		case 'j': o->jurisdiction = optarg; break;
+		case 'p': o->password_stdin = 1; break;
+		case 'D': o->deep = 1; break;
+		case 'T': o->trust_proxy = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 't':
+			if (str_to_i64(optarg, 1, 256, &v) < 0) {
+				fprintf(stderr, "%s: --threads must be 1..256\n",
+				    main_prog);
+				return -1;
+			}
+			o->threads = (int)v;
+			break;
+		case 'h': o->help = 1; break;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument %s\n", main_prog,
+		    argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+defaults(struct opts *o)
+{
+	const char	*v;
+
+	memset(o, 0, sizeof(*o));
+	o->db = (v = getenv("FIREWARDEN_DB")) && *v ? v : DEFAULT_DB;
+	o->listen = (v = getenv("FIREWARDEN_LISTEN")) && *v ? v :
+	    DEFAULT_LISTEN;
+	o->keys = (v = getenv("FIREWARDEN_KEYS")) && *v ? v : DEFAULT_KEYS;
+	o->web = DEFAULT_WEB;
+	o->threads = 4;
+}
+
+/* For sqlite:var/x.db make sure var/ exists (mode 0750). */
+static void
+make_db_dir(const char *url)
+{
+	char	*path, *slash;
+
+	if (strncmp(url, "sqlite:", 7) != 0 || strcmp(url, "sqlite::memory:") == 0)
+		return;
+	path = xstrdup(url + 7);
+	if ((slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		if (*path)
+			mkdir(path, 0750);
+	}
+	free(path);
+}
+
+static int
+open_db(const struct opts *o, int migrate, struct store **st)
+{
+	struct err	e;
+	int		applied = 0;
+
+	err_clear(&e);
+	make_db_dir(o->db);
+	if (store_open(o->db, st, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		return EXIT_DB;
+	}
+	if (migrate && store_migrate(*st, &applied, &e) < 0) {
+		fprintf(stderr, "%s: migration failed: %s\n", main_prog, e.msg);
+		store_close(*st);
+		*st = NULL;
+		return EXIT_DB;
+	}
+	if (applied > 0)
+		log_info("applied %d migration(s)", applied);
+	return 0;
+}
+
+/* Read or create the 48-byte data key (0600) for personal data (P-1). */
+static int
+load_data_key(const char *dir, unsigned char key[CRYPTO_SEAL_KEY_LEN])
+{
+	char	*path = xasprintf("%s/data.key", dir);
+	ssize_t	 n;
+	int	 fd, rc = -1;
+
+	mkdir(dir, 0700);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, key, CRYPTO_SEAL_KEY_LEN);
+		close(fd);
+		if (n == CRYPTO_SEAL_KEY_LEN)
+			rc = 0;
+		else
+			fprintf(stderr, "%s: %s is damaged\n", main_prog, path);
+		goto out;
+	}
+	crypto_random(key, CRYPTO_SEAL_KEY_LEN);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, key, CRYPTO_SEAL_KEY_LEN) !=
+	    CRYPTO_SEAL_KEY_LEN || fsync(fd) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", main_prog, path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+static int
+read_password_stdin(char *buf, size_t n)
+{
+	size_t	len;
+
+	if (fgets(buf, (int)n, stdin) == NULL)
+		return -1;
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	return len > 0 ? 0 : -1;
+}
+
+static int
+exit_for(int rc)
+{
+	switch (rc) {
+	case ERR_STORE:
+	case ERR_IO:
+	case ERR_UNAVAILABLE:
+	case ERR_INTERNAL:
+		return EXIT_DB;
+	default:
+		return EXIT_INPUT;
+	}
+}
+
+static int
+cmd_migrate(const struct opts *o)
+{
+	struct store	*st = NULL;
+	struct err	 e;
+	int64_t		 v = 0;
+	int		 rc;
+
+	if ((rc = open_db(o, 1, &st)) != 0)
+		return rc;
+	err_clear(&e);
+	store_schema_version(st, &v, &e);
+	printf("schema version %lld\n", (long long)v);
+	store_close(st);
+	return 0;
+}
+
+static int
+cmd_serve(const struct opts *o)
+{
+	struct server_conf		 c;
+	struct store			*st = NULL;
+	struct crypto_sm2		*key = NULL;
+	struct account_bootstrap	 boot;
+	struct actor			 sys;
+	struct err			 e;
+	unsigned char			 dkey[CRYPTO_SEAL_KEY_LEN];
+	int				 i, rc;
+
+	err_clear(&e);
+	memset(&boot, 0, sizeof(boot));
+	if ((rc = open_db(o, 1, &st)) != 0)
+		return rc;
+	if (load_data_key(o->keys, dkey) < 0) {
+		rc = EXIT_DB;
+		goto out;
+	}
+	account_set_data_key(dkey);
+	mem_wipe(dkey, sizeof(dkey));
+	if (account_set_common_passwords(NULL, &e) < 0)
+		log_warn("common-password list: %s (using the built-in list)",
+		    e.msg);
+	if (audit_key_open(st, o->keys, &key, &e) < 0) {
+		fprintf(stderr, "%s: audit signing key: %s\n", main_prog, e.msg);
+		rc = EXIT_DB;
+		goto out;
+	}
+	audit_set_signer(key);
+	actor_system(&sys, "serve");
+	if (account_bootstrap(st, &sys, &boot, &e) < 0) {
+		fprintf(stderr, "%s: creating administrators: %s\n", main_prog,
+		    e.msg);
+		rc = exit_for(e.code);
+		goto out;
+	}
+	/* shown once, never stored in clear, must be changed. */
+	for (i = 0; i < boot.n; i++)
+		fprintf(stderr, "firewarden: created administrator %-9s "
+		    "one-time password: %s\n", boot.acct[i].login,
+		    boot.acct[i].password);
+	account_bootstrap_clear(&boot);
+	if (audit_sign_head(st, key, 0, NULL, &e) < 0)
+		log_warn("signing the first tree head: %s", e.msg);
+	store_close(st);
+	st = NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.db_url = o->db;
+	c.listen = o->listen;
+	c.web_root = o->web;
+	c.origins = o->origins;
+	c.threads = o->threads;
+	c.max_body = 1 << 20;
+	c.conn_limit = 4096;
+	c.timeout_s = 60;
+	c.trust_proxy = o->trust_proxy;
+	c.access_log = !o->quiet;
+	c.sth_interval_s = 10;
+	c.audit_key = key;
+	if (server_run(&c, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		rc = EXIT_DB;
+		goto out;
+	}
+	rc = 0;
+out:
+	account_bootstrap_clear(&boot);
+	crypto_sm2_free(key);
+	store_close(st);
+	return rc;
+}
+
+static int
+cmd_user(const char *sub, const struct opts *o)
+{
+	struct store		*st = NULL;
+	struct actor		 sys;
+	struct err		 e;
+	struct account_user_query q;
+	struct account_user	*u = NULL;
+	json_t			*items = NULL, *it;
+	char			 pw[160], *gen = NULL;
+	int64_t			 id = 0, total = 0;
+	size_t			 i;
+	int			 rc;
+
+	err_clear(&e);
+	actor_system(&sys, "cli");
+	if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 &&
+	    strcmp(sub, "list") != 0) {
+		fprintf(stderr, "%s: unknown user command %s\n", main_prog, sub);
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "list") != 0 && o->login == NULL) {
+		fprintf(stderr, "%s: user %s needs --login\n", main_prog, sub);
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "add") == 0 && o->role == NULL) {
+		fprintf(stderr, "%s: user add needs --role\n", main_prog);
+		return EXIT_USAGE;
+	}
+	pw[0] = '\0';
+	if (o->password_stdin && read_password_stdin(pw, sizeof(pw)) < 0) {
+		fprintf(stderr, "%s: no password on standard input\n", main_prog);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_db(o, 1, &st)) != 0)
+		return rc;
+	if (strcmp(sub, "add") == 0) {
+		rc = account_user_add(st, &sys, o->login, o->role,
+		    o->jurisdiction, pw[0] ? pw : NULL, 0, &id, &gen, &e);
+		if (rc == 0) {
+			printf("created user %s (id %lld)\n", o->login,
+			    (long long)id);
+			if (gen)
+				printf("one-time password: %s\n", gen);
+		}
+	} else if (strcmp(sub, "passwd") == 0) {
+		memset(&q, 0, sizeof(q));
+		q.q = o->login;
+		q.limit = 200;
+		rc = account_user_list(st, &sys, &q, &items, &total, &e);
+		id = 0;
+		json_array_foreach(items, i, it)
+			if (strcmp(json_string_value(json_object_get(it,
+			    "login")), o->login) == 0)
+				str_to_i64(json_string_value(json_object_get(it,
+				    "id")), 1, INT64_MAX, &id);
+		if (rc == 0 && id == 0)
+			rc = err_set(&e, ERR_NOT_FOUND, "login", "no user %s",
+			    o->login);
+		if (rc == 0 && pw[0] == '\0') {
+			gen = crypto_random_hex(8);
+			snprintf(pw, sizeof(pw), "Fw-%s!", gen);
+			mem_free_secret(gen);
+			gen = NULL;
+			printf("one-time password: %s\n", pw);
+		}
+		if (rc == 0 && (rc = store_begin(st, &e)) == 0) {
+			rc = account_user_reset_password(st, &sys, id, pw, 0, &u,
+			    &e);
+			if (rc == 0)
+				rc = store_commit(st, &e);
+			else
+				store_rollback(st);
+		}
+		if (rc == 0)
+			printf("password of %s reset; it must be changed at the "
+			    "next login\n", o->login);
+	} else {
+		memset(&q, 0, sizeof(q));
+		q.limit = 200;
+		q.sort = "login";
+		rc = account_user_list(st, &sys, &q, &items, &total, &e);
+		json_array_foreach(items, i, it) {
+			char	*roles = jx_dump(json_object_get(it, "roles"));
+
+			printf("%s\t%s\t%s\t%s\t%s\n",
+			    json_string_value(json_object_get(it, "id")),
+			    json_string_value(json_object_get(it, "login")),
+			    roles,
+			    json_string_value(json_object_get(it,
+			    "jurisdiction")),
+			    json_string_value(json_object_get(it, "status")));
+			free(roles);
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s%s%s\n", main_prog, e.field[0] ? e.field :
+		    "", e.field[0] ? ": " : "", e.msg);
+		rc = exit_for(rc);
+	}
+	mem_wipe(pw, sizeof(pw));
+	mem_free_secret(gen);
+	account_user_free(u);
+	json_decref(items);
+	store_close(st);
+	return rc;
+}
+
+static int
+cmd_audit(const char *sub, const struct opts *o)
+{
+	struct store		*st = NULL;
+	struct crypto_sm2	*key = NULL;
+	struct buf		 report;
+	struct err		 e;
+	int64_t			 n = 0, size = 0;
+	int			 rc;
+
+	err_clear(&e);
+	buf_init(&report);
+	if (strcmp(sub, "verify") != 0 && strcmp(sub, "sign") != 0) {
+		fprintf(stderr, "%s: unknown audit command %s\n", main_prog, sub);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_db(o, 0, &st)) != 0)
+		return rc;
+	if (strcmp(sub, "sign") == 0) {
+		if ((rc = audit_key_open(st, o->keys, &key, &e)) == 0)
+			rc = audit_sign_head(st, key, 1, &size, &e);
+		if (rc == 0)
+			printf("signed tree head of size %lld\n",
+			    (long long)size);
+		else {
+			fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+			rc = EXIT_DB;
+		}
+		goto out;
+	}
+	rc = audit_verify(st, o->deep ? main_audit_types : NULL, &report, &n,
+	    &e);
+	if (rc == 0) {
+		printf("audit trail verified: %lld entries%s\n", (long long)n,
+		    o->deep ? ", every record matches" : "");
+	} else if (rc == ERR_CRYPTO) {
+		fputs(report.data ? report.data : "", stdout);
+		fprintf(stderr, "%s: audit trail does NOT verify\n", main_prog);
+		rc = EXIT_CHECK;
+	} else {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		rc = EXIT_DB;
+	}
+out:
+	buf_free(&report);
+	crypto_sm2_free(key);
+	store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o;
+	const char	*cmd, *sub = NULL;
+	int		 shift = 1;
+
+	jx_init();
+	defaults(&o);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	cmd = argv[1];
+	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {
+		if (argc < 3 || argv[2][0] == '-') {
+			usage(argc >= 3 && strcmp(argv[2], "--help") == 0 ?
+			    stdout : stderr);
+			return argc >= 3 && strcmp(argv[2], "--help") == 0 ?
+			    0 : EXIT_USAGE;
+		}
+		sub = argv[2];
+		shift = 2;
+	}
+	if (parse_opts(argc - shift, argv + shift, &o) < 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&o);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(&o);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(sub, &o);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(sub, &o);
+	fprintf(stderr, "%s: unknown command %s\n", main_prog, cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,109 @@
+/*
+ * What domain code sees of the database.  One struct store is one
+ * connection, used by one thread at a time (each HTTP worker opens its
+ * own).  SQL is written once, portable between SQLite and PostgreSQL,
+ * with `?` placeholders; values are integers, text or NULL.  Backends are
+ * chosen by URL: `sqlite:PATH`, `sqlite::memory:`, `postgres://...` or
+ * `postgresql://...`.
+ */
+#ifndef FW_STORE_H
+#define FW_STORE_H
+
+#include <stdint.h>
+
+#include "../core/err.h"
+
+struct store;
+struct store_rows;
+
+enum store_kind { STORE_SQLITE, STORE_PG };
+
+enum store_vtype { SV_NULL, SV_INT, SV_TEXT };
+
+struct store_val {
+	enum store_vtype	 t;
+	int64_t			 i;
+	const char		*s;
+};
+
+#define SV_I(x)		((struct store_val){ .t = SV_INT, .i = (x) })
+#define SV_S(x)		store_sv_text(x)
+#define SV_N		((struct store_val){ .t = SV_NULL })
+/* A text value, or NULL for a NULL string. */
+static inline struct store_val
+store_sv_text(const char *s)
+{
+	struct store_val	v = { s ? SV_TEXT : SV_NULL, 0, s };
+
+	return v;
+}
+
+/* Build an argument array in place: STORE_ARGS(SV_I(id), SV_S(name)). */
+#define STORE_ARGS(...)	(const struct store_val[]){ __VA_ARGS__ }, \
+	(int)(sizeof((const struct store_val[]){ __VA_ARGS__ }) / \
+	sizeof(struct store_val))
+#define STORE_NOARGS	NULL, 0
+
+/*
+ * Open a connection.  For SQLite the file is created if missing, WAL and
+ * synchronous=FULL are set, and a busy timeout applies.  On success *out
+ * belongs to the caller (store_close).
+ */
+int		 store_open(const char *url, struct store **out, struct err *e);
+void		 store_close(struct store *st);
+enum store_kind	 store_kind(const struct store *st);
+/* The URL the store was opened with (for opening sibling connections). */
+const char	*store_url(const struct store *st);
+
+/*
+ * Transactions.  store_begin() starts a write transaction (SQLite: BEGIN
+ * IMMEDIATE, serialised within the process so writers queue instead of
+ * spinning on SQLITE_BUSY).  store_commit() returns ERR_IO when the
+ * database reports an I/O error (the caller treats it as fatal, R-2).
+ * store_rollback() accepts a store with no open transaction.
+ */
+int		 store_begin(struct store *st, struct err *e);
+int		 store_commit(struct store *st, struct err *e);
+void		 store_rollback(struct store *st);
+int		 store_in_tx(const struct store *st);
+
+/*
+ * Run a statement returning no rows.  *changes (may be NULL) receives
+ * the number of rows changed.  A unique-constraint violation returns
+ * ERR_CONFLICT; other failures ERR_STORE (never the SQL text to clients).
+ */
+int		 store_exec(struct store *st, const char *sql,
+		    const struct store_val *args, int nargs, int64_t *changes,
+		    struct err *e);
+/* Run a query; the caller iterates and frees *out. */
+int		 store_query(struct store *st, const char *sql,
+		    const struct store_val *args, int nargs,
+		    struct store_rows **out, struct err *e);
+/* 1 if a row is available, 0 at the end, negative on error. */
+int		 store_next(struct store_rows *r, struct err *e);
+int		 store_isnull(struct store_rows *r, int col);
+int64_t		 store_int(struct store_rows *r, int col);
+/* Text of a column, "" for NULL; valid until the next store_next/free. */
+const char	*store_text(struct store_rows *r, int col);
+void		 store_rows_free(struct store_rows *r);
+
+/* First column of the first row as an integer; ERR_NOT_FOUND if no row. */
+int		 store_query_int(struct store *st, const char *sql,
+		    const struct store_val *args, int nargs, int64_t *out,
+		    struct err *e);
+/* Same, as a new string owned by the caller (NULL if the value is NULL). */
+int		 store_query_text(struct store *st, const char *sql,
+		    const struct store_val *args, int nargs, char **out,
+		    struct err *e);
+
+/*
+ * Apply the numbered migrations in db/ that this database has not seen
+ * (recorded in schema_migrations).  Each migration runs in its own
+ * transaction.  *applied (may be NULL) receives the count applied.
+ */
+int		 store_migrate(struct store *st, int *applied, struct err *e);
+/* Highest migration number applied, 0 for an empty database. */
+int		 store_schema_version(struct store *st, int64_t *out,
+		    struct err *e);
+
+#endif
