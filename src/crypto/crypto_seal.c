@@ -1,0 +1,140 @@
+/*
+ * Personal data at rest (SECURITY.md P-1): SM4-CTR with a random 16-byte
+ * IV, then HMAC-SM3 over IV || ciphertext (encrypt-then-MAC; this
+ * OpenSSL has no SM4-GCM).  The tag is checked in constant time before
+ * anything is decrypted.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "../core/mem.h"
+#include "crypto.h"
+
+#define SEAL_ENC_KEY_LEN	16
+#define SEAL_IV_LEN		16
+#define SEAL_TAG_LEN		CRYPTO_SM3_LEN
+#define SEAL_OVERHEAD		(SEAL_IV_LEN + SEAL_TAG_LEN)
+#define SEAL_CHUNK		(1 << 30)
+
+/*
+ * SM4-CTR of in[0..n) into out under key and iv (the same operation
+ * encrypts and decrypts).  0 or -1.  EVP takes int lengths, so long
+ * inputs go through in chunks.
+ */
+static int
+seal_ctr(const unsigned char *key, const unsigned char *iv,
+    const unsigned char *in, size_t n, unsigned char *out)
+{
+	EVP_CIPHER_CTX	*ctx;
+	size_t		 done = 0, chunk;
+	int		 len, rc = -1;
+
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+		goto out;
+	if (EVP_EncryptInit_ex2(ctx, EVP_sm4_ctr(), key, iv, NULL) != 1)
+		goto out;
+	while (done < n) {
+		chunk = n - done > SEAL_CHUNK ? SEAL_CHUNK : n - done;
+		if (EVP_EncryptUpdate(ctx, out + done, &len, in + done,
+		    (int)chunk) != 1 || (size_t)len != chunk)
+			goto out;
+		done += chunk;
+	}
+	if (EVP_EncryptFinal_ex(ctx, out + done, &len) != 1 || len != 0)
+		goto out;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
+}
+
+/*
+ * Encrypt p[0..n) under key (16 bytes SM4 key, then 32 bytes MAC key).
+ * On success *out is a new buffer IV || ciphertext || tag of *outlen =
+ * n + 48 bytes.  ERR_INVALID if n is absurdly large, ERR_CRYPTO if
+ * OpenSSL fails.
+ */
+int
+crypto_seal(const unsigned char key[CRYPTO_SEAL_KEY_LEN], const void *p,
+    size_t n, unsigned char **out, size_t *outlen, struct err *e)
+{
+	unsigned char	*buf = NULL;
+	size_t		 len;
+	int		 rc;
+
+	if (n > SIZE_MAX - SEAL_OVERHEAD) {
+		rc = err_set(e, ERR_INVALID, NULL, "data too large to seal");
+		goto out;
+	}
+	len = n + SEAL_OVERHEAD;
+	buf = xmalloc(len);
+	crypto_random(buf, SEAL_IV_LEN);
+	if (seal_ctr(key, buf, p, n, buf + SEAL_IV_LEN) < 0) {
+		rc = err_set(e, ERR_CRYPTO, NULL, "SM4 encryption failed");
+		goto out;
+	}
+	crypto_hmac_sm3(key + SEAL_ENC_KEY_LEN, CRYPTO_SEAL_KEY_LEN -
+	    SEAL_ENC_KEY_LEN, buf, SEAL_IV_LEN + n, buf + SEAL_IV_LEN + n);
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
+	rc = 0;
+out:
+	if (rc < 0)
+		ERR_clear_error();
+	free(buf);
+	return rc;
+}
+
+/*
+ * Check and decrypt a sealed buffer p[0..n) made by crypto_seal() under
+ * the same key.  On success *out is a new buffer of *outlen = n - 48
+ * plaintext bytes (at least one byte is allocated).  ERR_CRYPTO if the
+ * input is shorter than 48 bytes or the tag does not match (wrong key,
+ * or IV, ciphertext or tag changed); nothing is decrypted then.
+ */
+int
+crypto_open(const unsigned char key[CRYPTO_SEAL_KEY_LEN], const void *p,
+    size_t n, unsigned char **out, size_t *outlen, struct err *e)
+{
+	const unsigned char	*in = p;
+	unsigned char		*buf = NULL, tag[SEAL_TAG_LEN];
+	size_t			 len = 0;
+	int			 rc;
+
+	if (n < SEAL_OVERHEAD) {
+		rc = err_set(e, ERR_CRYPTO, NULL, "sealed data too short");
+		goto out;
+	}
+	len = n - SEAL_OVERHEAD;
+	crypto_hmac_sm3(key + SEAL_ENC_KEY_LEN, CRYPTO_SEAL_KEY_LEN -
+	    SEAL_ENC_KEY_LEN, in, SEAL_IV_LEN + len, tag);
+	if (CRYPTO_memcmp(tag, in + SEAL_IV_LEN + len, SEAL_TAG_LEN) != 0) {
+		rc = err_set(e, ERR_CRYPTO, NULL, "sealed data was altered");
+		goto out;
+	}
+	buf = xmalloc(len);
+	if (seal_ctr(key, in, in + SEAL_IV_LEN, len, buf) < 0) {
+		rc = err_set(e, ERR_CRYPTO, NULL, "SM4 decryption failed");
+		goto out;
+	}
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
+	rc = 0;
+out:
+	if (rc < 0)
+		ERR_clear_error();
+	if (buf != NULL) {
+		mem_wipe(buf, len);
+		free(buf);
+	}
+	mem_wipe(tag, sizeof(tag));
+	return rc;
+}
