@@ -4,7 +4,7 @@
 -- are Unix seconds; no row is ever hard-deleted.
 
 CREATE TABLE roles (
-  id          TEXT PRIMARY KEY,
+  id          TEXT NOT NULL PRIMARY KEY,
   name_zh     TEXT NOT NULL,
   name_en     TEXT NOT NULL,
   admin_kind  TEXT,                  -- sys | sec | audit for the 三员, else NULL
@@ -19,7 +19,7 @@ CREATE TABLE role_permissions (
 );
 
 CREATE TABLE users (
-  id                   BIGINT PRIMARY KEY,
+  id                   BIGINT NOT NULL PRIMARY KEY,
   login                TEXT NOT NULL UNIQUE,
   display_name         TEXT NOT NULL,
   jurisdiction         TEXT NOT NULL,     -- city | town:CODE | grid:ID | unit:ID
@@ -50,7 +50,7 @@ CREATE TABLE password_history (
 CREATE INDEX password_history_user ON password_history (user_id, created_at);
 
 CREATE TABLE sessions (
-  id            BIGINT PRIMARY KEY,
+  id            BIGINT NOT NULL PRIMARY KEY,
   token_hash    TEXT NOT NULL UNIQUE,    -- SM3 hex of the cookie token
   user_id       BIGINT NOT NULL REFERENCES users(id),
   csrf          TEXT NOT NULL,
@@ -64,7 +64,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (user_id, ended_at);
 
 CREATE TABLE login_attempts (
-  id          BIGINT PRIMARY KEY,
+  id          BIGINT NOT NULL PRIMARY KEY,
   ip          TEXT NOT NULL,
   login       TEXT NOT NULL,
   at          BIGINT NOT NULL,
@@ -88,13 +88,13 @@ CREATE TABLE idempotency (
 -- size; appending updates it first, which serialises appenders on both
 -- backends (a row lock on PostgreSQL, the write lock on SQLite).
 CREATE TABLE audit_head (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER NOT NULL PRIMARY KEY,
   size        BIGINT NOT NULL
 );
 INSERT INTO audit_head (id, size) VALUES (1, 0);
 
 CREATE TABLE audit_entries (
-  seq         BIGINT PRIMARY KEY,
+  seq         BIGINT NOT NULL PRIMARY KEY,
   entry       TEXT NOT NULL,            -- the exact bytes hashed
   at          BIGINT NOT NULL,
   actor       TEXT NOT NULL,
@@ -117,13 +117,13 @@ CREATE TABLE audit_nodes (
 );
 
 CREATE TABLE audit_keys (
-  key_id      TEXT PRIMARY KEY,
+  key_id      TEXT NOT NULL PRIMARY KEY,
   pem         TEXT NOT NULL,
   created_at  BIGINT NOT NULL
 );
 
 CREATE TABLE audit_sth (
-  id          BIGINT PRIMARY KEY,
+  id          BIGINT NOT NULL PRIMARY KEY,
   tree_size   BIGINT NOT NULL,
   root_hash   TEXT NOT NULL,
   timestamp   BIGINT NOT NULL,           -- Unix milliseconds
@@ -135,12 +135,12 @@ CREATE INDEX audit_sth_size ON audit_sth (tree_size, id);
 -- Scheduler bookkeeping: one lease row per job so that on several nodes
 -- each job runs once; every run is recorded.
 CREATE TABLE job_leases (
-  job         TEXT PRIMARY KEY,
+  job         TEXT NOT NULL PRIMARY KEY,
   holder      TEXT NOT NULL,
   expires_at  BIGINT NOT NULL
 );
 CREATE TABLE job_runs (
-  id          BIGINT PRIMARY KEY,
+  id          BIGINT NOT NULL PRIMARY KEY,
   job         TEXT NOT NULL,
   holder      TEXT NOT NULL,
   started_at  BIGINT NOT NULL,

@@ -75,6 +75,7 @@ store_begin(struct store *st, struct err *e)
 	if ((rc = st->ops->begin(st->conn, e)) < 0)
 		return rc;
 	st->in_tx = 1;
+	st->tx_err = 0;
 	return 0;
 }
 
@@ -85,6 +86,16 @@ store_commit(struct store *st, struct err *e)
 
 	if (!st->in_tx)
 		return err_set(e, ERR_INTERNAL, NULL, "no transaction");
+	/*
+	 * A statement failed in this transaction: PostgreSQL has aborted
+	 * it, so SQLite must not commit the rest either.
+	 */
+	if (st->tx_err < 0) {
+		rc = err_set(e, st->tx_err, NULL, NULL);
+		st->ops->rollback(st->conn);
+		st->in_tx = 0;
+		return rc;
+	}
 	rc = st->ops->commit(st->conn, e);
 	if (rc < 0)
 		st->ops->rollback(st->conn);
@@ -107,11 +118,22 @@ store_in_tx(const struct store *st)
 	return st->in_tx;
 }
 
+/* Remember the first statement failure of an open transaction. */
+static void
+store_note(struct store *st, int rc)
+{
+	if (rc < 0 && st->in_tx && st->tx_err == 0)
+		st->tx_err = rc;
+}
+
 int
 store_exec(struct store *st, const char *sql, const struct store_val *args,
     int nargs, int64_t *changes, struct err *e)
 {
-	return st->ops->exec(st->conn, sql, args, nargs, changes, e);
+	int	rc = st->ops->exec(st->conn, sql, args, nargs, changes, e);
+
+	store_note(st, rc);
+	return rc;
 }
 
 int
@@ -122,10 +144,13 @@ store_query(struct store *st, const char *sql, const struct store_val *args,
 	void			*rows = NULL;
 	int			 rc;
 
-	if ((rc = st->ops->query(st->conn, sql, args, nargs, &rows, e)) < 0)
+	if ((rc = st->ops->query(st->conn, sql, args, nargs, &rows, e)) < 0) {
+		store_note(st, rc);
 		return rc;
+	}
 	r = xmalloc(sizeof(*r));
 	r->ops = st->ops;
+	r->st = st;
 	r->rows = rows;
 	*out = r;
 	return 0;
@@ -134,7 +159,10 @@ store_query(struct store *st, const char *sql, const struct store_val *args,
 int
 store_next(struct store_rows *r, struct err *e)
 {
-	return r->ops->next(r->rows, e);
+	int	rc = r->ops->next(r->rows, e);
+
+	store_note(r->st, rc);
+	return rc;
 }
 
 int
@@ -212,20 +240,41 @@ out:
 
 static const char store_sql_mig_table[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " number BIGINT PRIMARY KEY,"
+    " number BIGINT NOT NULL PRIMARY KEY,"
     " name TEXT NOT NULL,"
     " applied_at BIGINT NOT NULL)";
+
+/*
+ * On PostgreSQL, migrators on several nodes queue on this advisory lock,
+ * held to the end of the transaction ("FWMIGR" in ASCII); concurrent
+ * CREATE TABLE IF NOT EXISTS is not safe there without it.  SQLite's
+ * write lock already serialises them.
+ */
+#define STORE_MIGRATE_LOCK	INT64_C(0x46574d494752)
+
+static int
+store_migrate_lock(struct store *st, struct err *e)
+{
+	if (store_kind(st) != STORE_PG)
+		return 0;
+	return store_exec(st, "SELECT pg_advisory_xact_lock(?)",
+	    STORE_ARGS(SV_I(STORE_MIGRATE_LOCK)), NULL, e);
+}
 
 int
 store_schema_version(struct store *st, int64_t *out, struct err *e)
 {
 	int	rc;
 
-	if ((rc = st->ops->script(st->conn, store_sql_mig_table, e)) < 0)
-		return rc;
-	return store_query_int(st,
+	rc = store_query_int(st,
 	    "SELECT COALESCE(MAX(number), 0) FROM schema_migrations",
 	    STORE_NOARGS, out, e);
+	if (rc < 0 && !st->in_tx) {
+		/* No table yet: an empty database. */
+		*out = 0;
+		return 0;
+	}
+	return rc;
 }
 
 int
@@ -235,7 +284,14 @@ store_migrate(struct store *st, int *applied, struct err *e)
 	int64_t				 have;
 	int				 i, n = 0, rc;
 
-	if ((rc = store_schema_version(st, &have, e)) < 0)
+	if ((rc = store_begin(st, e)) < 0)
+		return rc;
+	if ((rc = store_migrate_lock(st, e)) < 0 ||
+	    (rc = st->ops->script(st->conn, store_sql_mig_table, e)) < 0 ||
+	    (rc = store_query_int(st, "SELECT COALESCE(MAX(number), 0) FROM "
+	    "schema_migrations", STORE_NOARGS, &have, e)) < 0)
+		goto fail;
+	if ((rc = store_commit(st, e)) < 0)
 		return rc;
 	for (i = 0; i < store_nmigrations; i++) {
 		m = &store_migrations[i];
@@ -243,23 +299,28 @@ store_migrate(struct store *st, int *applied, struct err *e)
 			continue;
 		if ((rc = store_begin(st, e)) < 0)
 			return rc;
-		/* Re-check under the write lock: another node may have won. */
+		if ((rc = store_migrate_lock(st, e)) < 0)
+			goto fail;
+		/* Re-check under the lock: another node may have won. */
 		if ((rc = store_query_int(st, "SELECT COUNT(*) FROM "
 		    "schema_migrations WHERE number = ?",
 		    STORE_ARGS(SV_I(m->number)), &have, e)) < 0)
 			goto fail;
 		if (have > 0) {
 			store_rollback(st);
+			have = m->number;
 			continue;
 		}
 		if ((rc = st->ops->script(st->conn, m->sql, e)) < 0)
 			goto fail;
 		if ((rc = store_exec(st, "INSERT INTO schema_migrations "
-		    "(number, name, applied_at) VALUES (?, ?, ?)", STORE_ARGS(SV_I(m->number),
-		    SV_S(m->name), SV_I(clock_now())), NULL, e)) < 0)
+		    "(number, name, applied_at) VALUES (?, ?, ?)",
+		    STORE_ARGS(SV_I(m->number), SV_S(m->name),
+		    SV_I(clock_now())), NULL, e)) < 0)
 			goto fail;
 		if ((rc = store_commit(st, e)) < 0)
 			return rc;
+		have = m->number;
 		n++;
 	}
 	if (applied)

@@ -60,7 +60,10 @@ const char	*store_url(const struct store *st);
  * IMMEDIATE, serialised within the process so writers queue instead of
  * spinning on SQLITE_BUSY).  store_commit() returns ERR_IO when the
  * database reports an I/O error (the caller treats it as fatal, R-2).
- * store_rollback() accepts a store with no open transaction.
+ * store_rollback() accepts a store with no open transaction.  When any
+ * statement of the transaction failed, store_commit() rolls back and
+ * returns that first error, on both backends (PostgreSQL aborts the
+ * transaction at the first error; SQLite is made to behave the same).
  */
 int		 store_begin(struct store *st, struct err *e);
 int		 store_commit(struct store *st, struct err *e);

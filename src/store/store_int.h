@@ -37,10 +37,12 @@ struct store {
 	void			*conn;
 	char			*url;
 	int			 in_tx;
+	int			 tx_err;	/* first failure in the open tx */
 };
 
 struct store_rows {
 	const struct store_ops	*ops;
+	struct store		*st;
 	void			*rows;
 };
 
