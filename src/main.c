@@ -303,8 +303,7 @@ cmd_serve(const struct opts *o)
 	account_set_data_key(dkey);
 	mem_wipe(dkey, sizeof(dkey));
 	if (account_set_common_passwords(NULL, &e) < 0)
-		log_warn("common-password list: %s (using the built-in list)",
-		    e.msg);
+		log_warn("common-password list: %s", e.msg);
 	if (audit_key_open(st, o->keys, &key, &e) < 0) {
 		fprintf(stderr, "%s: audit signing key: %s\n", main_prog, e.msg);
 		rc = EXIT_DB;
