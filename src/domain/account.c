@@ -1212,25 +1212,6 @@ out:
 
 /* First start and the command line. */
 
-static int
-account_tx_start(struct store *st, int *own, struct err *e)
-{
-	*own = !store_in_tx(st);
-	return *own ? store_begin(st, e) : 0;
-}
-
-static int
-account_tx_end(struct store *st, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc < 0) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
-}
-
 int
 account_bootstrap(struct store *st, struct actor *who,
     struct account_bootstrap *out, struct err *e)
@@ -1250,7 +1231,7 @@ account_bootstrap(struct store *st, struct actor *who,
 	int				 i, own, rc;
 
 	memset(&b, 0, sizeof(b));
-	if ((rc = account_tx_start(st, &own, e)) < 0)
+	if ((rc = store_begin_own(st, &own, e)) < 0)
 		return rc;
 	for (i = 0; i < 3; i++) {
 		if ((rc = store_query_int(st, account_sql_role_held,
@@ -1280,7 +1261,7 @@ account_bootstrap(struct store *st, struct actor *who,
 	}
 	rc = 0;
 out:
-	rc = account_tx_end(st, own, rc, e);
+	rc = store_end_own(st, own, rc, e);
 	if (rc == 0)
 		*out = b;
 	mem_wipe(&b, sizeof(b));
@@ -1317,10 +1298,10 @@ account_user_add(struct store *st, struct actor *who, const char *login,
 		password = gen;
 		must_change = 1;
 	}
-	if ((rc = account_tx_start(st, &own, e)) < 0)
+	if ((rc = store_begin_own(st, &own, e)) < 0)
 		goto out;
 	rc = account_user_insert(st, who, &in, password, must_change, &u, e);
-	if ((rc = account_tx_end(st, own, rc, e)) < 0)
+	if ((rc = store_end_own(st, own, rc, e)) < 0)
 		goto out;
 	if (id_out != NULL)
 		*id_out = u->id;

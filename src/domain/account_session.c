@@ -221,6 +221,32 @@ account_login_fail(struct store *st, struct actor *who,
 	return err_set(e, ERR_BAD_LOGIN, NULL, NULL);
 }
 
+/*
+ * A password verified outside the transaction by account_login_run():
+ * the SM3 of the hash it was checked against and the verdict.  Thread
+ * local, valid only for the account_login() call that follows.
+ */
+struct account_pwcheck {
+	int	valid;
+	int	ok;
+	char	hash_sm3[2 * CRYPTO_SM3_LEN + 1];
+};
+static _Thread_local struct account_pwcheck	account_pre;
+
+/* The verdict for hash: from the pre-check when it matches, else scrypt. */
+static int
+account_pw_ok(const char *password, const char *hash)
+{
+	char	d[2 * CRYPTO_SM3_LEN + 1];
+
+	if (account_pre.valid) {
+		crypto_sm3_hex(hash, strlen(hash), d);
+		if (strcmp(d, account_pre.hash_sm3) == 0)
+			return account_pre.ok;
+	}
+	return crypto_password_verify(password, hash, NULL) == 0;
+}
+
 int
 account_login(struct store *st, struct actor *who, const char *login,
     const char *password, const char *otp, const char *ip,
@@ -281,8 +307,10 @@ account_login(struct store *st, struct actor *who, const char *login,
 		goto out;
 	if (rc == ERR_NOT_FOUND || hash == NULL) {
 		/* ACC-013: spend the scrypt time of a real check, then answer
-		 * as for a wrong password. */
-		if (crypto_password_hash(password, &scratch, NULL) < 0)
+		 * as for a wrong password (account_login_run() spent it
+		 * already, outside the transaction). */
+		if (!account_pre.valid &&
+		    crypto_password_hash(password, &scratch, NULL) < 0)
 			scratch = NULL;
 		if ((rc = account_attempt(st, who, ipb, lg, 0,
 		    "auth.login_failed", u ? u->id : 0, now, e)) < 0)
@@ -290,7 +318,7 @@ account_login(struct store *st, struct actor *who, const char *login,
 		rc = err_set(e, ERR_BAD_LOGIN, NULL, NULL);
 		goto out;
 	}
-	pwok = crypto_password_verify(password, hash, NULL) == 0;
+	pwok = account_pw_ok(password, hash);
 	/* locked means locked, whatever the password. */
 	if (u->locked_until > now) {
 		if ((rc = account_attempt(st, who, ipb, lg, 0,
@@ -368,24 +396,60 @@ out:
 	return rc;
 }
 
-/* Run one statement in its own transaction unless one is open. */
-static int
-account_exec_tx(struct store *st, int *own, struct err *e)
+int
+account_login_run(struct store *st, struct actor *who, const char *login,
+    const char *password, const char *otp, const char *ip,
+    const char *user_agent, struct account_session *out, struct err *e)
 {
-	*own = !store_in_tx(st);
-	return *own ? store_begin(st, e) : 0;
-}
+	struct account_user	*u = NULL;
+	char			*hash = NULL, *scratch = NULL, *p;
+	char			 lg[65];
+	int			 rc;
 
-static int
-account_exec_done(struct store *st, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc < 0) {
+	memset(out, 0, sizeof(*out));
+	if (store_in_tx(st))
+		return err_set(e, ERR_INTERNAL, NULL,
+		    "account_login_run inside a transaction");
+	account_clip(login, lg, sizeof(lg));
+	for (p = lg; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	/* The expensive part, with no lock held. */
+	memset(&account_pre, 0, sizeof(account_pre));
+	rc = account_user_fetch(st, 0, lg, &u, &hash, e);
+	if (rc < 0 && rc != ERR_NOT_FOUND)
+		goto out;
+	if (rc == 0 && hash != NULL) {
+		account_pre.ok = crypto_password_verify(password ? password :
+		    "", hash, NULL) == 0;
+		crypto_sm3_hex(hash, strlen(hash), account_pre.hash_sm3);
+	} else if (crypto_password_hash(password ? password : "", &scratch,
+	    NULL) < 0)
+		scratch = NULL;
+	account_pre.valid = 1;
+
+	if ((rc = store_begin(st, e)) < 0)
+		goto out;
+	who->audit_count = 0;
+	rc = account_login(st, who, login, password, otp, ip, user_agent, out,
+	    e);
+	if (rc == 0 || who->audit_count > 0) {
+		/* Failures are kept: the attempt and its audit entry. */
+		struct err	ce;
+		int		crc = store_commit(st, &ce);
+
+		if (crc < 0) {
+			account_session_clear(out);
+			rc = err_set(e, crc, NULL, "%s", ce.msg);
+		}
+	} else
 		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
+out:
+	memset(&account_pre, 0, sizeof(account_pre));
+	mem_free_secret(hash);
+	mem_free_secret(scratch);
+	account_user_free(u);
+	return rc;
 }
 
 /* End an expired session server-side and audit it. */
@@ -400,7 +464,7 @@ account_session_expire(struct store *st, const struct actor *ctx,
 
 	actor_system(&sys, ctx->request_id);
 	snprintf(sys.ip, sizeof(sys.ip), "%s", ip ? ip : ctx->ip);
-	if ((rc = account_exec_tx(st, &own, e)) < 0)
+	if ((rc = store_begin_own(st, &own, e)) < 0)
 		return rc;
 	rc = store_exec(st, account_sql_session_end, STORE_ARGS(SV_I(now),
 	    SV_S(reason), SV_I(sid)), &changes, e);
@@ -408,7 +472,7 @@ account_session_expire(struct store *st, const struct actor *ctx,
 	if (rc == 0 && changes > 0)
 		rc = audit_append_id(st, &sys, "auth.session_expired", "user",
 		    uid, NULL, e);
-	return account_exec_done(st, own, rc, e);
+	return store_end_own(st, own, rc, e);
 }
 
 static int
@@ -486,11 +550,11 @@ account_session_check(struct store *st, const char *token, const char *ip,
 	}
 	/* ACC-011: note activity at most once a minute, not per request. */
 	if (now - seen >= ACCOUNT_SEEN_EVERY) {
-		if ((rc = account_exec_tx(st, &own, e)) < 0)
+		if ((rc = store_begin_own(st, &own, e)) < 0)
 			goto out;
 		rc = store_exec(st, account_sql_session_seen,
 		    STORE_ARGS(SV_I(now), SV_I(sid), SV_I(now)), NULL, e);
-		if ((rc = account_exec_done(st, own, rc, e)) < 0)
+		if ((rc = store_end_own(st, own, rc, e)) < 0)
 			goto out;
 	}
 

@@ -118,6 +118,25 @@ store_in_tx(const struct store *st)
 	return st->in_tx;
 }
 
+int
+store_begin_own(struct store *st, int *own, struct err *e)
+{
+	*own = !st->in_tx;
+	return *own ? store_begin(st, e) : 0;
+}
+
+int
+store_end_own(struct store *st, int own, int rc, struct err *e)
+{
+	if (!own)
+		return rc;
+	if (rc < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, e);
+}
+
 /* Remember the first statement failure of an open transaction. */
 static void
 store_note(struct store *st, int rc)

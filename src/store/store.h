@@ -69,6 +69,15 @@ int		 store_begin(struct store *st, struct err *e);
 int		 store_commit(struct store *st, struct err *e);
 void		 store_rollback(struct store *st);
 int		 store_in_tx(const struct store *st);
+/*
+ * For functions that may run inside a caller's transaction or alone:
+ * store_begin_own() begins one only when none is open (*own says which);
+ * store_end_own() then commits it (rc == 0) or rolls it back, and returns
+ * rc or the commit's error.  With *own == 0 both leave the caller's
+ * transaction alone.
+ */
+int		 store_begin_own(struct store *st, int *own, struct err *e);
+int		 store_end_own(struct store *st, int own, int rc, struct err *e);
 
 /*
  * Run a statement returning no rows.  *changes (may be NULL) receives
