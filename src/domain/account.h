@@ -264,6 +264,22 @@ int	account_login(struct store *st, struct actor *who, const char *login,
 	    struct err *e);
 
 /*
+ * The login as the API runs it: the scrypt work (checking the password,
+ * or the equal dummy work for an unknown login) is done first, outside
+ * any transaction, so that a login does not hold the database's write
+ * lock for the ~70 ms of scrypt; then account_login() runs in its own
+ * transaction using that result (re-checked against the stored hash, in
+ * case the password changed meanwhile).  The transaction is committed
+ * even when the login fails, provided it recorded the attempt (failures
+ * must be kept, A-3).  Must be called with no transaction open.  Same
+ * results as account_login().
+ */
+int	account_login_run(struct store *st, struct actor *who, const char *login,
+	    const char *password, const char *otp, const char *ip,
+	    const char *user_agent, struct account_session *out,
+	    struct err *e);
+
+/*
  * Authenticate a session token (A-4).  Runs outside a business
  * transaction: it opens its own short one when it must write (ending an
  * expired session, or last_seen_at at most every ACCOUNT_SEEN_EVERY s);
