@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "core/buf.h"
 #include "core/id.h"
 #include "core/jx.h"
@@ -22,6 +23,7 @@
 #include "crypto/crypto.h"
 #include "domain/account.h"
 #include "domain/audit.h"
+#include "domain/calendar.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -80,6 +82,10 @@ usage(FILE *f)
 "  audit verify [--deep]  check the audit trail (and, with --deep, that\n"
 "                         every record matches its latest audit entry)\n"
 "  audit sign [--keys DIR] sign a tree head for the current size\n"
+"  check uscc CODE | check idcard NUMBER\n"
+"                         print valid or the reason; exit 0 if valid, 1 if not\n"
+"  workdays add DATE N | workdays between A B\n"
+"                         working-day arithmetic on the official calendar\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS.\n"
@@ -236,6 +242,20 @@ out:
 	return rc;
 }
 
+/* The calendar from $FIREWARDEN_DATA/calendar, else data/calendar. */
+static int
+load_calendar(struct err *e)
+{
+	const char	*data = getenv("FIREWARDEN_DATA");
+	char		*dir;
+	int		 rc;
+
+	dir = xasprintf("%s/calendar", data && *data ? data : "data");
+	rc = calendar_load_dir(dir, e);
+	free(dir);
+	return rc;
+}
+
 static int
 read_password_stdin(char *buf, size_t n)
 {
@@ -302,6 +322,9 @@ cmd_serve(const struct opts *o)
 	}
 	account_set_data_key(dkey);
 	mem_wipe(dkey, sizeof(dkey));
+	if (load_calendar(&e) < 0)
+		log_warn("working-day calendar: %s: deadlines cannot be counted "
+		    "until it loads", e.msg);
 	if (account_set_common_passwords(NULL, &e) < 0)
 		log_warn("common-password list: %s", e.msg);
 	if (audit_key_open(st, o->keys, &key, &e) < 0) {
@@ -390,6 +413,13 @@ cmd_user(const char *sub, const struct opts *o)
 	}
 	if ((rc = open_db(o, 1, &st)) != 0)
 		return rc;
+	/* the same common-password list as the server's. */
+	if (load_calendar(&e) < 0)
+		log_warn("working-day calendar: %s: deadlines cannot be counted "
+		    "until it loads", e.msg);
+	if (account_set_common_passwords(NULL, &e) < 0)
+		log_warn("common-password list: %s", e.msg);
+	err_clear(&e);
 	if (strcmp(sub, "add") == 0) {
 		rc = account_user_add(st, &sys, o->login, o->role,
 		    o->jurisdiction, pw[0] ? pw : NULL, 0, &id, &gen, &e);
@@ -527,6 +557,10 @@ main(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	cmd = argv[1];
+	if (strcmp(cmd, "check") == 0)
+		return cli_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "workdays") == 0)
+		return cli_workdays(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {
 		if (argc < 3 || argv[2][0] == '-') {
 			usage(argc >= 3 && strcmp(argv[2], "--help") == 0 ?
