@@ -24,6 +24,8 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
+#include "domain/pii.h"
+#include "domain/registry.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -41,6 +43,12 @@
 static const struct audit_type	main_audit_types[] = {
 	{ "user", account_user_record },
 	{ "role", account_role_record },
+	{ "town", registry_town_record },
+	{ "grid", registry_grid_record },
+	{ "unit", registry_unit_record },
+	{ "building", registry_building_record },
+	{ "place", registry_place_record },
+	{ "unmask", registry_unmask_record },
 	{ NULL, NULL },
 };
 
@@ -58,6 +66,7 @@ struct opts {
 	int		 threads;
 	int		 trust_proxy;
 	int		 quiet;
+	int		 allow_no_totp;
 	int		 help;
 };
 
@@ -72,6 +81,7 @@ usage(FILE *f)
 "commands:\n"
 "  serve [--db URL] [--listen ADDR:PORT] [--keys DIR] [--web DIR]\n"
 "        [--threads N] [--trust-proxy] [--origins LIST] [--quiet]\n"
+"        [--allow-no-totp]\n"
 "                         migrate, create the administrators on first start,\n"
 "                         and serve HTTP until SIGINT or SIGTERM\n"
 "  migrate [--db URL]     apply pending database migrations\n"
@@ -110,6 +120,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "threads", required_argument, NULL, 't' },
 		{ "trust-proxy", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "allow-no-totp", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -131,6 +142,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'D': o->deep = 1; break;
 		case 'T': o->trust_proxy = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'A': o->allow_no_totp = 1; break;
 		case 't':
 			if (str_to_i64(optarg, 1, 256, &v) < 0) {
 				fprintf(stderr, "%s: --threads must be 1..256\n",
@@ -201,8 +213,21 @@ open_db(const struct opts *o, int migrate, struct store **st)
 		*st = NULL;
 		return EXIT_DB;
 	}
-	if (applied > 0)
+	if (applied > 0) {
+		/* Migrations may change audited records (role permissions):
+		 * record their new state, attributed to the system. */
+		struct actor	sys;
+
+		actor_system(&sys, "migrate");
+		if (account_audit_roles(*st, &sys, 1, &e) < 0) {
+			fprintf(stderr, "%s: recording migrated roles: %s\n",
+			    main_prog, e.msg);
+			store_close(*st);
+			*st = NULL;
+			return EXIT_DB;
+		}
 		log_info("applied %d migration(s)", applied);
+	}
 	return 0;
 }
 
@@ -256,6 +281,21 @@ load_calendar(struct err *e)
 	return rc;
 }
 
+/* Towns (REG-001) from $FIREWARDEN_DATA/towns, else data/towns. */
+static void
+load_towns(struct store *st)
+{
+	const char	*data = getenv("FIREWARDEN_DATA");
+	char		*path;
+	struct err	 e;
+
+	path = xasprintf("%s/towns/dongguan.csv",
+	    data && *data ? data : "data");
+	if (registry_sync_towns(st, path, &e) < 0)
+		log_warn("towns: %s", e.msg);
+	free(path);
+}
+
 static int
 read_password_stdin(char *buf, size_t n)
 {
@@ -293,6 +333,7 @@ cmd_migrate(const struct opts *o)
 
 	if ((rc = open_db(o, 1, &st)) != 0)
 		return rc;
+	load_towns(st);
 	err_clear(&e);
 	store_schema_version(st, &v, &e);
 	printf("schema version %lld\n", (long long)v);
@@ -321,7 +362,14 @@ cmd_serve(const struct opts *o)
 		goto out;
 	}
 	account_set_data_key(dkey);
+	if (o->allow_no_totp) {
+		account_set_totp_enforced(0);
+		log_warn("--allow-no-totp: administrators and approvers may work "
+		    "without a second factor (A-6 not enforced)");
+	}
+	pii_set_key(dkey);
 	mem_wipe(dkey, sizeof(dkey));
+	load_towns(st);
 	if (load_calendar(&e) < 0)
 		log_warn("working-day calendar: %s: deadlines cannot be counted "
 		    "until it loads", e.msg);

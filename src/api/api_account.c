@@ -115,7 +115,7 @@ api_account_login(struct req *r, struct resp *w)
 	struct account_session	s;
 	int			rc;
 
-	rc = account_login(r->st, r->who, req_str(r, "login"),
+	rc = account_login_run(r->st, r->who, req_str(r, "login"),
 	    req_str(r, "password"), req_str(r, "otp"), r->who->ip,
 	    r->user_agent, &s, &r->err);
 	if (rc < 0) {
@@ -412,7 +412,7 @@ api_account_permissions(struct req *r, struct resp *w)
 
 const struct route api_account_routes[] = {
 	{ "POST", "/api/v1/auth/login", "public",
-	    ROUTE_WRITE | ROUTE_PUBLIC | ROUTE_NO_CSRF | ROUTE_KEEP_ON_ERROR,
+	    ROUTE_WRITE | ROUTE_PUBLIC | ROUTE_NO_CSRF | ROUTE_OWN_TX,
 	    api_account_login, "Log in; sets the session cookie",
 	    api_account_f_login },
 	{ "POST", "/api/v1/auth/logout", "login",
@@ -427,9 +427,11 @@ const struct route api_account_routes[] = {
 	    "One's own active sessions", NULL },
 	{ "DELETE", "/api/v1/me/sessions/{id}", "login", ROUTE_WRITE,
 	    api_account_session_end, "End one of one's own sessions", NULL },
-	{ "POST", "/api/v1/me/totp", "login", ROUTE_WRITE, api_account_totp,
+	{ "POST", "/api/v1/me/totp", "login", ROUTE_WRITE | ROUTE_PENDING_OK,
+	    api_account_totp,
 	    "Start TOTP enrolment", NULL },
-	{ "POST", "/api/v1/me/totp/confirm", "login", ROUTE_WRITE,
+	{ "POST", "/api/v1/me/totp/confirm", "login",
+	    ROUTE_WRITE | ROUTE_PENDING_OK,
 	    api_account_totp_confirm, "Confirm TOTP enrolment with a code",
 	    api_account_f_otp },
 	{ "GET", "/api/v1/users", "account:read", 0, api_account_users,

@@ -64,8 +64,11 @@ api_audit_entries(struct req *r, struct resp *w)
 	int	 rc;
 
 	if ((rc = req_query_int(r, "start", 0, INT64_MAX, 0, &start,
-	    &r->err)) < 0 || (rc = req_query_int(r, "end", 0, INT64_MAX,
-	    start + 100, &end, &r->err)) < 0)
+	    &r->err)) < 0)
+		return rc;
+	/* A page of 100 by default; start + 100 must not overflow. */
+	if ((rc = req_query_int(r, "end", 0, INT64_MAX, start > INT64_MAX -
+	    100 ? INT64_MAX : start + 100, &end, &r->err)) < 0)
 		return rc;
 	if ((rc = audit_entries_json(r->st, start, end, &j, &r->err)) < 0)
 		return rc;

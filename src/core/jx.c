@@ -48,9 +48,21 @@ jx_parse_body(const char *p, size_t n, json_t **out, struct err *e)
 	    &je);
 	if (j == NULL) {
 		if (strstr(je.text, "duplicate object key") != NULL) {
-			q = strstr(je.text, "key");
-			return err_set(e, ERR_DUP_KEY, "", "duplicate %s",
-			    q ? q : "key");
+			/* jansson says: duplicate object key near '"name"' */
+			char	 key[ERR_FIELD_MAX];
+			size_t	 kl;
+
+			key[0] = '\0';
+			if ((q = strstr(je.text, "near '\"")) != NULL) {
+				q += 7;
+				kl = strcspn(q, "\"");
+				if (kl >= sizeof(key))
+					kl = sizeof(key) - 1;
+				memcpy(key, q, kl);
+				key[kl] = '\0';
+			}
+			return err_set(e, ERR_DUP_KEY, key, "duplicate key %s in "
+			    "JSON object", key);
 		}
 		return err_set(e, ERR_BAD_JSON, "",
 		    "malformed JSON at line %d column %d", je.line, je.column);

@@ -85,6 +85,14 @@ json_t	*account_permissions_json(void);
 void	account_set_data_key(const unsigned char key[CRYPTO_SEAL_KEY_LEN]);
 int	account_set_common_passwords(const char *path, struct err *e);
 void	account_set_rotation_days(int days);
+/*
+ * A-6: with enforcement on (the default) a session of an administrator or
+ * approver who has not enrolled TOTP is marked totp_missing and the HTTP
+ * layer lets it do nothing but enrol, change its password or log out.
+ * Off only for deployments in a documented grace period, and for tests
+ * that are not about the second factor.
+ */
+void	account_set_totp_enforced(int on);
 
 /*
  * Check a new password against A-1 for a user with this login (admin:
@@ -251,8 +259,8 @@ void	account_session_clear(struct account_session *s);
  * is recorded in login_attempts and appends one audit entry: "auth.login",
  * "auth.login_failed", or "auth.locked" for the failure that locks the
  * account; the failure entries are meant to be committed although the
- * call fails (ROUTE_KEEP_ON_ERROR).  who is the public actor of the
- * request.  Errors: ERR_RATE_LIMITED (> 20 failures from ip in 15 min;
+ * call fails (account_login_run() commits them).  who is the public actor
+ * of the request.  Errors: ERR_RATE_LIMITED (> 20 failures from ip in 15 min;
  * out->retry_after), ERR_BAD_LOGIN (unknown login, wrong password or
  * wrong/replayed code: indistinguishable), ERR_LOCKED (out->retry_after),
  * ERR_OTP_REQUIRED (password right, TOTP enabled, otp empty),
@@ -333,7 +341,10 @@ int	account_me(struct store *st, struct actor *who, json_t **out,
  * First start (A-5): for each of sysadmin, secadmin, auditor that no user
  * holds, create a user of that login and role, jurisdiction city, with a
  * random 16-character one-time password (admin policy) and must_change.
- * Idempotent: returns 0 with out->n = 0 when all three are held.  Opens
+ * Idempotent: returns 0 with out->n = 0 when all three are held.  Also
+ * gives every role that has no audit entry yet (roles are seeded by the
+ * migrations) a "role.seed" entry with its record, so that
+ * `audit verify --deep` can check them.  Opens
  * its own transaction when none is open.  The caller prints the
  * passwords once and then calls account_bootstrap_clear().  ERR_CONFLICT
  * if such a login exists without the role.  Audit "user.create" each.
@@ -349,6 +360,14 @@ struct account_bootstrap {
 int	account_bootstrap(struct store *st, struct actor *who,
 	    struct account_bootstrap *out, struct err *e);
 void	account_bootstrap_clear(struct account_bootstrap *b);
+/*
+ * Give every role without an audit entry a "role.seed" entry; with
+ * after_migration (call it only when migrations were just applied) also
+ * record a "role.migrate" entry for each role a migration changed.
+ * Opens its own transaction when none is open.
+ */
+int	account_audit_roles(struct store *st, struct actor *who,
+	    int after_migration, struct err *e);
 
 /*
  * `firewarden user add`: create a user with one role; display name =

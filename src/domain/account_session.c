@@ -221,6 +221,14 @@ account_login_fail(struct store *st, struct actor *who,
 	return err_set(e, ERR_BAD_LOGIN, NULL, NULL);
 }
 
+static int	account_totp_enforced = 1;
+
+void
+account_set_totp_enforced(int on)
+{
+	account_totp_enforced = on;
+}
+
 /*
  * A password verified outside the transaction by account_login_run():
  * the SM3 of the hash it was checked against and the verdict.  Thread
@@ -567,6 +575,7 @@ account_session_check(struct store *st, const char *token, const char *ip,
 	    u->jurisdiction);
 	snprintf(a->admin_kind, sizeof(a->admin_kind), "%s", u->admin_kind);
 	a->must_change = u->must_change || u->password_expired;
+	a->totp_missing = u->totp_required && account_totp_enforced;
 	snprintf(a->csrf, sizeof(a->csrf), "%s", csrf);
 	snprintf(a->request_id, sizeof(a->request_id), "%s", out->request_id);
 	snprintf(a->ip, sizeof(a->ip), "%s", ip ? ip : out->ip);

@@ -21,6 +21,7 @@ struct actor {
 	char		 jurisdiction[80];	/* city | town:CODE | grid:ID | unit:ID */
 	char		 admin_kind[8];		/* sys | sec | audit | "" */
 	int		 must_change;		/* password change pending */
+	int		 totp_missing;		/* A-6 role without TOTP yet */
 	char		 csrf[72];		/* the session's CSRF token */
 	int		 nperms;
 	char		 perms[ACTOR_MAX_PERMS][48];

@@ -20,9 +20,11 @@ enum route_flag {
 	ROUTE_NO_CSRF		= 1 << 2,
 	/* Allowed while the user must still change their password. */
 	ROUTE_PENDING_OK	= 1 << 3,
-	/* Commit the transaction even when the handler fails, provided it
-	 * appended an audit entry (failed logins must be recorded). */
-	ROUTE_KEEP_ON_ERROR	= 1 << 4,
+	/* The handler's domain call runs its own transactions (login: the
+	 * scrypt work must not hold the write lock, and failed attempts
+	 * must be committed); the router opens none but still requires an
+	 * audit entry.  No Idempotency-Key. */
+	ROUTE_OWN_TX		= 1 << 4,
 };
 
 typedef int (*route_fn)(struct req *r, struct resp *w);

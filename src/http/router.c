@@ -269,6 +269,21 @@ router_write(struct req *r, struct resp *w, const struct route *rt)
 			    IDEM_KEY_MAX);
 		crypto_sm3_hex(r->body ? r->body : "", r->body_len, body_hash);
 	}
+	if (rt->flags & ROUTE_OWN_TX) {
+		/* The domain call runs its own transaction(s); the audit rule
+		 * still holds. */
+		r->who->audit_count = 0;
+		rc = rt->fn(r, w);
+		if (store_in_tx(r->st)) {
+			store_rollback(r->st);
+			rc = err_set(&r->err, ERR_INTERNAL, NULL, "%s %s left a "
+			    "transaction open", rt->method, rt->pattern);
+		} else if (rc == 0 && r->who->audit_count == 0)
+			rc = err_set(&r->err, ERR_INTERNAL, NULL,
+			    "%s %s wrote no audit entry", rt->method,
+			    rt->pattern);
+		return rc;
+	}
 	for (tries = 0; tries < 2; tries++) {
 		if (key != NULL) {
 			rc = idem_lookup(r->st, r->who->user_id, key, r->method,
@@ -290,12 +305,15 @@ router_write(struct req *r, struct resp *w, const struct route *rt)
 			    "%s %s wrote no audit entry", rt->method,
 			    rt->pattern);
 		if (rc < 0) {
-			if ((rt->flags & ROUTE_KEEP_ON_ERROR) &&
-			    r->who->audit_count > 0) {
-				if (store_commit(r->st, NULL) == ERR_IO)
-					router_fatal_io();
-			} else
-				store_rollback(r->st);
+			store_rollback(r->st);
+			/* A concurrent twin with the same key may have
+			 * committed first, and this one then conflicts with
+			 * what it created: answer as the twin did. */
+			if (key != NULL && rc == ERR_CONFLICT && tries == 0) {
+				json_decref(w->body);
+				w->body = NULL;
+				continue;
+			}
 			return rc;
 		}
 		if (key != NULL) {
@@ -372,17 +390,28 @@ router_handle(struct req *r, struct resp *w, int *route_idx)
 				    NULL, NULL);
 			goto out;
 		}
-		/* Deny by default (Z-1). */
+		/* Deny by default (Z-1).  A session whose password must be
+		 * changed (A-5) gets that answer on every other route, held
+		 * or not; a route it does not hold is still audited. */
 		if (strcmp(rt->perm, "login") != 0 &&
 		    !actor_can(r->who, rt->perm)) {
 			router_audit_denied(r, rt);
-			rc = err_set(&r->err, ERR_FORBIDDEN, NULL,
-			    "permission %s required", rt->perm);
+			if (!r->who->must_change)
+				rc = err_set(&r->err, ERR_FORBIDDEN, NULL,
+				    "permission %s required", rt->perm);
+			else
+				rc = err_set(&r->err, ERR_PASSWORD_EXPIRED,
+				    "password", NULL);
 			goto out;
 		}
 		if (r->who->must_change && !(rt->flags & ROUTE_PENDING_OK)) {
 			rc = err_set(&r->err, ERR_PASSWORD_EXPIRED, "password",
 			    NULL);
+			goto out;
+		}
+		/* administrators and approvers enrol TOTP first. */
+		if (r->who->totp_missing && !(rt->flags & ROUTE_PENDING_OK)) {
+			rc = err_set(&r->err, ERR_TOTP_SETUP, "otp", NULL);
 			goto out;
 		}
 	}

@@ -164,27 +164,41 @@ server_send(struct MHD_Connection *c, int status, const char *ctype,
 	return ret;
 }
 
+/* s as a JSON string literal; "?" when it is not valid UTF-8. */
+static char *
+server_json_str(const char *s)
+{
+	json_t	*j = json_string(s);
+	char	*out = j ? jx_dump(j) : xstrdup("\"?\"");
+
+	json_decref(j);
+	return out;
+}
+
 static void
 server_access_log(const char *rid, const char *ip, const char *method,
     const char *path, int route, int status, int64_t us, const char *user)
 {
 	struct buf	b;
-	json_t		*p;
-	char		*ps;
+	char		*ps, *ms, *is;
 
 	if (!srv->access_log)
 		return;
-	p = json_string(path);
-	ps = p ? jx_dump(p) : xstrdup("\"?\"");
-	json_decref(p);
+	/* The client chooses the method, the path and (through a trusted
+	 * proxy) the address: escaped, so it cannot forge fields (I-6). */
+	ps = server_json_str(path);
+	ms = server_json_str(method);
+	is = server_json_str(ip);
 	buf_init(&b);
-	buf_printf(&b, "{\"ts\":%lld,\"rid\":\"%s\",\"ip\":\"%s\","
-	    "\"method\":\"%s\",\"path\":%s,\"route\":%d,\"status\":%d,"
-	    "\"us\":%lld,\"user\":\"%s\"}", (long long)clock_now(), rid, ip,
-	    method, ps, route, status, (long long)us, user);
+	buf_printf(&b, "{\"ts\":%lld,\"rid\":\"%s\",\"ip\":%s,"
+	    "\"method\":%s,\"path\":%s,\"route\":%d,\"status\":%d,"
+	    "\"us\":%lld,\"user\":\"%s\"}", (long long)clock_now(), rid, is,
+	    ms, ps, route, status, (long long)us, user);
 	log_line(b.data);
 	buf_free(&b);
 	free(ps);
+	free(ms);
+	free(is);
 }
 
 static const char *

@@ -1271,10 +1271,19 @@ test_account__a5_bootstrap_once(void **state)
 	int64_t			 n0;
 	int			 i;
 
+	int64_t			 nroles, seeded;
+
 	n0 = asize(f);
 	assert_int_equal(account_bootstrap(f->st, &f->sys, &b, &e), 0);
 	assert_int_equal(b.n, 3);
-	assert_int_equal(asize(f), n0 + 3);
+	/* Three users, and a role.seed entry for every seeded role (L-2). */
+	assert_int_equal(store_query_int(f->st, "SELECT COUNT(*) FROM roles",
+	    STORE_NOARGS, &nroles, &e), 0);
+	assert_int_equal(store_query_int(f->st, "SELECT COUNT(*) FROM "
+	    "audit_entries WHERE action = 'role.seed'", STORE_NOARGS, &seeded,
+	    &e), 0);
+	assert_int_equal(seeded, nroles);
+	assert_int_equal(asize(f), n0 + 3 + nroles);
 	assert_string_equal(b.acct[0].login, "sysadmin");
 	assert_string_equal(b.acct[1].login, "secadmin");
 	assert_string_equal(b.acct[2].login, "auditor");

@@ -116,6 +116,7 @@ test_core__jx_strict(void **state)
 	json_decref(j);
 	assert_int_equal(jx_parse_body("{\"a\":1,\"a\":2}", 13, &j, &e),
 	    ERR_DUP_KEY);
+	assert_string_equal(e.field, "a");
 	assert_int_equal(jx_parse_body("{\"a\":", 5, &j, &e), ERR_BAD_JSON);
 	assert_int_equal(jx_parse_body("[1]", 3, &j, &e), ERR_BAD_JSON);
 	assert_int_equal(jx_parse_body("{\"a\":1} x", 9, &j, &e),
