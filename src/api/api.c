@@ -7,5 +7,6 @@ const struct route *const api_tables[] = {
 	api_system_routes,
 	api_account_routes,
 	api_audit_routes,
+	api_registry_routes,
 	NULL,
 };

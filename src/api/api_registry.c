@@ -1,0 +1,588 @@
+/*
+ * Registry endpoints: towns, grids, units with their history and the
+ * unmasking of personal data, and the buildings and places of a unit.
+ * Handlers check the query string and If-Match, make one call into
+ * domain/registry and render; the rules (REG-xxx, Z-2/Z-3, P-1/P-2) live
+ * in the domain.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../domain/registry.h"
+#include "api.h"
+
+static const struct field api_registry_f_grid_new[] = {
+	{ "town",	F_STRING,	1, 9, 9, NULL },
+	{ "code",	F_STRING,	1, 1, REGISTRY_GRID_CODE_MAX, NULL },
+	{ "name",	F_STRING,	1, 1, REGISTRY_GRID_NAME_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_registry_f_grid_patch[] = {
+	{ "code",	F_STRING,	0, 1, REGISTRY_GRID_CODE_MAX, NULL },
+	{ "name",	F_STRING,	0, 1, REGISTRY_GRID_NAME_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+#define API_REGISTRY_PERSON(p) \
+	{ p "_name",	  F_STRING, 0, 1, REGISTRY_PERSON_MAX, NULL }, \
+	{ p "_phone",	  F_STRING, 0, 1, REGISTRY_PHONE_MAX, NULL }, \
+	{ p "_id_number", F_STRING, 0, 1, REGISTRY_IDNO_MAX, NULL }
+
+/* Unit bodies; req is 1 for the fields a new unit needs. */
+#define API_REGISTRY_UNIT(req) \
+	{ "name",	F_STRING,	req, 1, REGISTRY_NAME_MAX, NULL }, \
+	{ "uscc",	F_STRING,	0, 1, 32, NULL }, \
+	{ "address",	F_STRING,	req, 1, REGISTRY_ADDRESS_MAX, NULL }, \
+	{ "town",	F_STRING,	req, 9, 9, NULL }, \
+	{ "grid_id",	F_ID,		0, 0, 0, NULL }, \
+	{ "industry",	F_STRING,	0, 1, REGISTRY_INDUSTRY_MAX, NULL }, \
+	{ "categories",	F_STRINGS,	0, 1, 32, registry_category_names }, \
+	{ "three_small_kind", F_STRING,	0, 1, 16, registry_three_small_kinds }, \
+	API_REGISTRY_PERSON("legal_rep"), \
+	API_REGISTRY_PERSON("responsible"), \
+	API_REGISTRY_PERSON("manager"), \
+	{ NULL, 0, 0, 0, 0, NULL }
+
+static const struct field api_registry_f_unit_new[] = {
+	API_REGISTRY_UNIT(1)
+};
+
+static const struct field api_registry_f_unit_patch[] = {
+	API_REGISTRY_UNIT(0)
+};
+
+static const struct field api_registry_f_unmask[] = {
+	{ "reason",	F_STRING,	1, REGISTRY_REASON_MIN,
+	    REGISTRY_REASON_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_registry_f_lookup[] = {
+	{ "phone",	F_STRING,	0, 1, REGISTRY_PHONE_MAX, NULL },
+	{ "id_number",	F_STRING,	0, 1, REGISTRY_IDNO_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+#define API_REGISTRY_BUILDING(req) \
+	{ "name",	   F_STRING, req, 1, REGISTRY_PART_NAME_MAX, NULL }, \
+	{ "floors_above",  F_INT, 0, 0, REGISTRY_FLOORS_MAX, NULL }, \
+	{ "floors_below",  F_INT, 0, 0, REGISTRY_FLOORS_BELOW_MAX, NULL }, \
+	{ "height_cm",	   F_INT, 0, 0, REGISTRY_HEIGHT_CM_MAX, NULL }, \
+	{ "floor_area_m2", F_INT, 0, 0, REGISTRY_AREA_MAX, NULL }, \
+	{ "use",	   F_STRING, req, 1, 16, registry_building_uses }, \
+	{ "fire_resistance_rating", F_STRING, 0, 1, 4, \
+	    registry_fire_ratings }, \
+	{ "occupancy",	   F_INT, 0, 0, REGISTRY_PEOPLE_MAX, NULL }, \
+	{ "has_control_room", F_BOOL, 0, 0, 0, NULL }, \
+	{ "has_sprinklers", F_BOOL, 0, 0, 0, NULL }, \
+	{ "has_auto_alarm", F_BOOL, 0, 0, 0, NULL }, \
+	{ NULL, 0, 0, 0, 0, NULL }
+
+static const struct field api_registry_f_building_new[] = {
+	API_REGISTRY_BUILDING(1)
+};
+
+static const struct field api_registry_f_building_patch[] = {
+	API_REGISTRY_BUILDING(0)
+};
+
+#define API_REGISTRY_PLACE(req) \
+	{ "name",	   F_STRING, req, 1, REGISTRY_PART_NAME_MAX, NULL }, \
+	{ "kind",	   F_STRING, req, 1, 32, registry_place_kinds }, \
+	{ "building_id",   F_ID, 0, 0, 0, NULL }, \
+	{ "floor_area_m2", F_INT, 0, 0, REGISTRY_AREA_MAX, NULL }, \
+	{ "rooms",	   F_INT, 0, 0, REGISTRY_ROOMS_MAX, NULL }, \
+	{ "beds",	   F_INT, 0, 0, REGISTRY_ROOMS_MAX, NULL }, \
+	{ "seats",	   F_INT, 0, 0, REGISTRY_PEOPLE_MAX, NULL }, \
+	{ "occupancy",	   F_INT, 0, 0, REGISTRY_PEOPLE_MAX, NULL }, \
+	{ "underground",   F_BOOL, 0, 0, 0, NULL }, \
+	{ NULL, 0, 0, 0, 0, NULL }
+
+static const struct field api_registry_f_place_new[] = {
+	API_REGISTRY_PLACE(1)
+};
+
+static const struct field api_registry_f_place_patch[] = {
+	API_REGISTRY_PLACE(0)
+};
+
+/* A record with its ETag (the "version" of the view). */
+static int
+api_registry_out(struct resp *w, json_t *j, int created)
+{
+	resp_etag(w, json_integer_value(json_object_get(j, "version")));
+	return created ? resp_created(w, j) : resp_data(w, j);
+}
+
+/* If-Match when given (archive, close), else 0: any version. */
+static int
+api_registry_if_match(struct req *r, int64_t *version)
+{
+	*version = 0;
+	if (r->if_match == NULL || *r->if_match == '\0')
+		return 0;
+	return req_if_match(r, version, &r->err);
+}
+
+static int
+api_registry_towns(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 n;
+	int	 rc;
+
+	if ((rc = registry_town_list(r->st, r->who, &j, &r->err)) < 0)
+		return rc;
+	n = (int64_t)json_array_size(j);
+	return resp_list(w, j, 0, n, n);
+}
+
+static int
+api_registry_grids(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 offset, limit, total = 0;
+	int	 rc;
+
+	if ((rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_grid_list(r->st, r->who, req_query(r, "town"),
+	    req_query(r, "status"), offset, limit, &items, &total,
+	    &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
+static int
+api_registry_grid_create(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int	 rc;
+
+	if ((rc = registry_grid_create(r->st, r->who, r->json, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 1);
+}
+
+static int
+api_registry_grid_get(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_grid_get(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_grid_patch(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_grid_update(r->st, r->who, id, version, r->json, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_grid_archive(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = api_registry_if_match(r, &version)) < 0)
+		return rc;
+	if ((rc = registry_grid_archive(r->st, r->who, id, version, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_units(struct req *r, struct resp *w)
+{
+	struct registry_unit_query	 q;
+	json_t				*items = NULL;
+	int64_t				 total = 0;
+	int				 rc;
+
+	memset(&q, 0, sizeof(q));
+	if ((rc = req_page(r, &q.offset, &q.limit, &r->err)) < 0)
+		return rc;
+	q.q = req_query(r, "q");
+	q.prefix = req_query(r, "prefix");
+	q.town = req_query(r, "town");
+	q.grid = req_query(r, "grid");
+	q.category = req_query(r, "category");
+	q.primary_category = req_query(r, "primary_category");
+	q.status = req_query(r, "status");
+	q.industry = req_query(r, "industry");
+	q.risk_grade = req_query(r, "risk_grade");
+	q.sort = req_query(r, "sort");
+	if ((rc = registry_unit_list(r->st, r->who, &q, &items, &total,
+	    &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, q.offset, q.limit, total);
+}
+
+static int
+api_registry_unit_create(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int	 rc;
+
+	if ((rc = registry_unit_create(r->st, r->who, r->json, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 1);
+}
+
+static int
+api_registry_unit_get(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_unit_get(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_unit_patch(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_unit_update(r->st, r->who, id, version, r->json, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_unit_close(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = api_registry_if_match(r, &version)) < 0)
+		return rc;
+	if ((rc = registry_unit_close(r->st, r->who, id, version, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_unit_archive(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = api_registry_if_match(r, &version)) < 0)
+		return rc;
+	if ((rc = registry_unit_archive(r->st, r->who, id, version, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_unit_unmask(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	/* P-1: a replayable response would be stored, in clear, with the
+	 * key; so unmasking is never idempotent-by-key. */
+	if (req_header(r, "Idempotency-Key") != NULL)
+		return err_set(&r->err, ERR_INVALID, "Idempotency-Key",
+		    "unmasking takes no Idempotency-Key");
+	if ((rc = registry_unit_unmask(r->st, r->who, id,
+	    req_str(r, "reason"), &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_unit_lookup(struct req *r, struct resp *w)
+{
+	json_t		*items = NULL;
+	const char	*phone = req_str(r, "phone");
+	const char	*idno = req_str(r, "id_number");
+	int64_t		 n;
+	int		 rc;
+
+	if ((phone == NULL) == (idno == NULL))
+		return err_set(&r->err, ERR_MISSING, "phone", "give either "
+		    "phone or id_number");
+	if ((rc = registry_unit_lookup(r->st, r->who, phone ? "phone" :
+	    "id_number", phone ? phone : idno, &items, &r->err)) < 0)
+		return rc;
+	n = (int64_t)json_array_size(items);
+	return resp_list(w, items, 0, REGISTRY_PAGE_MAX, n);
+}
+
+static int
+api_registry_unit_history(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 id, offset, limit, total = 0;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_unit_history(r->st, r->who, id, offset, limit,
+	    &items, &total, &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
+/* Lists of a unit's parts. */
+static int
+api_registry_parts(struct req *r, struct resp *w, int places)
+{
+	json_t	*items = NULL;
+	int64_t	 id, offset, limit, total = 0;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	rc = places ? registry_place_list(r->st, r->who, id, offset, limit,
+	    &items, &total, &r->err) : registry_building_list(r->st, r->who,
+	    id, offset, limit, &items, &total, &r->err);
+	if (rc < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
+static int
+api_registry_buildings(struct req *r, struct resp *w)
+{
+	return api_registry_parts(r, w, 0);
+}
+
+static int
+api_registry_places(struct req *r, struct resp *w)
+{
+	return api_registry_parts(r, w, 1);
+}
+
+static int
+api_registry_building_create(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_building_create(r->st, r->who, id, r->json, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 1);
+}
+
+static int
+api_registry_place_create(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_place_create(r->st, r->who, id, r->json, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 1);
+}
+
+static int
+api_registry_building_get(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_building_get(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_place_get(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_place_get(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_building_patch(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_building_update(r->st, r->who, id, version, r->json,
+	    &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_place_patch(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_place_update(r->st, r->who, id, version, r->json,
+	    &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_building_archive(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = api_registry_if_match(r, &version)) < 0)
+		return rc;
+	if ((rc = registry_building_archive(r->st, r->who, id, version, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_place_archive(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = api_registry_if_match(r, &version)) < 0)
+		return rc;
+	if ((rc = registry_place_archive(r->st, r->who, id, version, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+const struct route api_registry_routes[] = {
+	{ "GET", "/api/v1/towns", "login", 0, api_registry_towns,
+	    "Towns and streets with their codes", NULL },
+	{ "GET", "/api/v1/grids", "registry:read", 0, api_registry_grids,
+	    "List grids within one's jurisdiction", NULL },
+	{ "POST", "/api/v1/grids", "registry:write", ROUTE_WRITE,
+	    api_registry_grid_create, "Create a grid", api_registry_f_grid_new },
+	{ "GET", "/api/v1/grids/{id}", "registry:read", 0,
+	    api_registry_grid_get, "Get a grid", NULL },
+	{ "PATCH", "/api/v1/grids/{id}", "registry:write", ROUTE_WRITE,
+	    api_registry_grid_patch, "Change a grid (If-Match)",
+	    api_registry_f_grid_patch },
+	{ "POST", "/api/v1/grids/{id}/archive", "registry:write", ROUTE_WRITE,
+	    api_registry_grid_archive, "Archive a grid", NULL },
+	{ "GET", "/api/v1/units", "registry:read", 0, api_registry_units,
+	    "Search units within one's jurisdiction", NULL },
+	{ "POST", "/api/v1/units", "registry:write", ROUTE_WRITE,
+	    api_registry_unit_create, "Register a unit",
+	    api_registry_f_unit_new },
+	{ "POST", "/api/v1/units/lookup", "registry:read", ROUTE_WRITE,
+	    api_registry_unit_lookup,
+	    "Find units by a person's phone or ID number (audited)",
+	    api_registry_f_lookup },
+	{ "GET", "/api/v1/units/{id}", "registry:read", 0,
+	    api_registry_unit_get, "Get a unit (personal data masked)", NULL },
+	{ "PATCH", "/api/v1/units/{id}", "registry:write", ROUTE_WRITE,
+	    api_registry_unit_patch, "Change a unit (If-Match)",
+	    api_registry_f_unit_patch },
+	{ "POST", "/api/v1/units/{id}/close", "registry:write", ROUTE_WRITE,
+	    api_registry_unit_close, "Mark a unit closed", NULL },
+	{ "POST", "/api/v1/units/{id}/archive", "registry:write", ROUTE_WRITE,
+	    api_registry_unit_archive, "Archive a unit (no deletes)", NULL },
+	{ "POST", "/api/v1/units/{id}/unmask", "registry:unmask", ROUTE_WRITE,
+	    api_registry_unit_unmask,
+	    "Show a unit's personal data in clear, with a reason (audited)",
+	    api_registry_f_unmask },
+	{ "GET", "/api/v1/units/{id}/history", "registry:read", 0,
+	    api_registry_unit_history, "The audit entries of a unit", NULL },
+	{ "GET", "/api/v1/units/{id}/buildings", "registry:read", 0,
+	    api_registry_buildings, "Buildings of a unit", NULL },
+	{ "POST", "/api/v1/units/{id}/buildings", "registry:write",
+	    ROUTE_WRITE, api_registry_building_create, "Add a building",
+	    api_registry_f_building_new },
+	{ "GET", "/api/v1/units/{id}/places", "registry:read", 0,
+	    api_registry_places, "Places of a unit", NULL },
+	{ "POST", "/api/v1/units/{id}/places", "registry:write", ROUTE_WRITE,
+	    api_registry_place_create, "Add a place",
+	    api_registry_f_place_new },
+	{ "GET", "/api/v1/buildings/{id}", "registry:read", 0,
+	    api_registry_building_get, "Get a building", NULL },
+	{ "PATCH", "/api/v1/buildings/{id}", "registry:write", ROUTE_WRITE,
+	    api_registry_building_patch, "Change a building (If-Match)",
+	    api_registry_f_building_patch },
+	{ "POST", "/api/v1/buildings/{id}/archive", "registry:write",
+	    ROUTE_WRITE, api_registry_building_archive, "Archive a building",
+	    NULL },
+	{ "GET", "/api/v1/places/{id}", "registry:read", 0,
+	    api_registry_place_get, "Get a place", NULL },
+	{ "PATCH", "/api/v1/places/{id}", "registry:write", ROUTE_WRITE,
+	    api_registry_place_patch, "Change a place (If-Match)",
+	    api_registry_f_place_patch },
+	{ "POST", "/api/v1/places/{id}/archive", "registry:write",
+	    ROUTE_WRITE, api_registry_place_archive, "Archive a place", NULL },
+	ROUTE_END
+};
