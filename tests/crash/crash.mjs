@@ -1,8 +1,9 @@
 // Crash test driver: see tests/crash/run.  Uses only Node's standard
-// library.  Each round: start the server, log in, POST users as fast as
+// library.  Each round: start the server, log in as an officer, POST
+// units (each an audited write with sealed personal data) as fast as
 // possible from 4 concurrent clients, kill -9 the server after a random
-// delay, restart it, and check every login that got a 201 is there; at
-// the end `firewarden audit verify --deep` must exit 0.
+// delay; at the end every unit that got a 201 must be in the database and
+// `firewarden audit verify --deep` must exit 0.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ const rounds = Number(process.argv[3] || 50);
 const dir = mkdtempSync(join(tmpdir(), 'fwcrash-'));
 const db = `sqlite:${dir}/crash.db`;
 const keys = `${dir}/keys`;
-const admin = { login: 'crashadmin', password: 'Crash-Test-Pass-2026!' };
+const admin = { login: 'crashofficer', password: 'Crash-Test-Pass-2026!' };
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -59,7 +60,7 @@ function cli(args, input) {
 }
 
 async function main() {
-  let r = cli(['user', 'add', '--login', admin.login, '--role', 'sysadmin', '--password-stdin'], admin.password + '\n');
+  let r = cli(['user', 'add', '--login', admin.login, '--role', 'officer', '--password-stdin'], admin.password + '\n');
   if (r.status !== 0) throw new Error(`user add: ${r.stderr}`);
   const acked = [];
   let seq = 0;
@@ -71,16 +72,17 @@ async function main() {
     let stop = false;
     const writer = async () => {
       while (!stop) {
-        const login = `c${round}x${seq++}`;
+        const name = `崩溃测试单位${round}-${seq++}`;
         try {
-          const res = await fetch(`${base}/api/v1/users`, {
+          const res = await fetch(`${base}/api/v1/units`, {
             method: 'POST',
             headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
-            body: JSON.stringify({ login, display_name: login, roles: ['officer'], jurisdiction: 'city', password: 'Initial-Pass-2026!' }),
+            body: JSON.stringify({ name, address: `东城街道测试路${seq}号`, town: '441900003',
+              categories: ['three_small'], three_small_kind: 'shop', responsible_phone: '13800138000' }),
           });
-          if (res.status === 201) acked.push(login);
-          else if (res.status !== 503) throw new Error(`create ${login}: ${res.status} ${await res.text()}`);
-          await res.arrayBuffer().catch(() => {});
+          if (res.status === 201) acked.push((await res.json()).data.id);
+          else if (res.status !== 503) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
+          else await res.arrayBuffer().catch(() => {});
         } catch (e) {
           if (!stop && !String(e.cause?.code || e).match(/ECONNRESET|ECONNREFUSED|UND_ERR|other side closed|fetch failed/)) throw e;
           return;
@@ -95,7 +97,7 @@ async function main() {
     await new Promise((ok) => (srv.exitCode !== null || srv.signalCode ? ok() : srv.on('exit', ok)));
   }
   // Every acknowledged write survived, and the trail verifies.
-  const q = spawnSync('sqlite3', [`${dir}/crash.db`, 'SELECT login FROM users'], { encoding: 'utf8' });
+  const q = spawnSync('sqlite3', [`${dir}/crash.db`, 'SELECT id FROM units'], { encoding: 'utf8' });
   if (q.status !== 0) throw new Error(`sqlite3: ${q.stderr}`);
   const have = new Set(q.stdout.split('\n'));
   const lost = acked.filter((l) => !have.has(l));
