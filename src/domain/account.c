@@ -1387,6 +1387,9 @@ account_me(struct store *st, struct actor *who, json_t **out, struct err *e)
 
 	if (who->kind != ACTOR_USER)
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, NULL);
+	/* ACC-015: the same session's view from the node's cache. */
+	if ((*out = account_session_cached_me(who)) != NULL)
+		return 0;
 	if ((rc = account_user_fetch(st, who->user_id, NULL, &u, NULL, e)) < 0)
 		return rc;
 	perms = json_array();
@@ -1405,7 +1408,9 @@ account_me(struct store *st, struct actor *who, json_t **out, struct err *e)
 		    account_menu[i].title_en, "path", account_menu[i].path,
 		    "perm", account_menu[i].perm));
 	}
-	*out = json_pack("{s:o, s:o, s:o, s:s, s:o, s:b, s:b, s:b, s:o}",
+	/* csrf: a reloaded console (or a new tab) needs the session's token
+	 * for its writes; only same-origin script can read this response. */
+	*out = json_pack("{s:o, s:o, s:o, s:s, s:o, s:b, s:b, s:b, s:o, s:s}",
 	    "user", account_user_json(u),
 	    "roles", account_roles_json(u),
 	    "permissions", perms,
@@ -1416,7 +1421,9 @@ account_me(struct store *st, struct actor *who, json_t **out, struct err *e)
 	    u->password_expired,
 	    "totp_enabled", u->totp_enabled,
 	    "totp_required", u->totp_required,
-	    "menu", menu);
+	    "menu", menu,
+	    "csrf", who->csrf);
 	account_user_free(u);
+	account_session_cache_me(who, *out);
 	return 0;
 }

@@ -93,6 +93,20 @@ void	account_set_rotation_days(int days);
  * that are not about the second factor.
  */
 void	account_set_totp_enforced(int on);
+/*
+ * The node-local session cache (ACC-015): a session checked within the
+ * last ms milliseconds is answered from memory (default 1000; 0 turns
+ * the cache off).  account_session_cache_flush() invalidates every entry;
+ * the HTTP layer calls it after every committed write, so a node never
+ * answers from memory about a change it made itself.  Other nodes see a
+ * change within the TTL.  account_session_cached_me() returns a new
+ * reference to the cached /me view of who's session, or NULL;
+ * account_session_cache_me() stores one.
+ */
+void	account_set_session_cache_ms(int ms);
+void	account_session_cache_flush(void);
+json_t	*account_session_cached_me(const struct actor *who);
+void	account_session_cache_me(const struct actor *who, json_t *me);
 
 /*
  * Check a new password against A-1 for a user with this login (admin:

@@ -5,6 +5,8 @@
  * list, password change and TOTP enrolment.  Every attempt and every
  * ending of a session is audited (L-4).
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,6 +499,136 @@ account_token_ok(const char *t)
 	return 1;
 }
 
+/*
+ * A node-local cache of authenticated sessions (ACC-015).  A hit within
+ * account_sc_ttl_us skips the database entirely; any committed write on
+ * this node flushes the whole cache (account_session_cache_flush(), called
+ * by the HTTP layer), so this node never serves a stale answer about its
+ * own changes, and other nodes see a logout or a disabled user within the
+ * TTL (1 s by default).  Direct-mapped; a collision just evicts.
+ */
+#define ACCOUNT_SC_SLOTS	1024
+
+struct account_sc {
+	pthread_mutex_t	 mu;
+	uint64_t	 gen;
+	int64_t		 at_us;
+	char		 th[2 * CRYPTO_SM3_LEN + 1];
+	struct actor	 a;
+	json_t		*me;
+};
+
+static struct account_sc	*account_sc_tab;
+static pthread_once_t		 account_sc_once = PTHREAD_ONCE_INIT;
+static _Atomic uint64_t		 account_sc_gen = 1;
+static int64_t			 account_sc_ttl_us = 1000000;
+
+static void
+account_sc_init(void)
+{
+	int	i;
+
+	account_sc_tab = xcalloc(ACCOUNT_SC_SLOTS, sizeof(*account_sc_tab));
+	for (i = 0; i < ACCOUNT_SC_SLOTS; i++)
+		pthread_mutex_init(&account_sc_tab[i].mu, NULL);
+}
+
+void
+account_set_session_cache_ms(int ms)
+{
+	account_sc_ttl_us = ms > 0 ? (int64_t)ms * 1000 : 0;
+}
+
+void
+account_session_cache_flush(void)
+{
+	atomic_fetch_add(&account_sc_gen, 1);
+}
+
+static struct account_sc *
+account_sc_slot(const char *th)
+{
+	unsigned	h = 0;
+	int		i;
+
+	pthread_once(&account_sc_once, account_sc_init);
+	for (i = 0; i < 8; i++)
+		h = h << 4 | (unsigned)(th[i] <= '9' ? th[i] - '0' :
+		    th[i] - 'a' + 10);
+	return &account_sc_tab[h % ACCOUNT_SC_SLOTS];
+}
+
+/* Fresh entry for th: copy its actor to out (keeping request fields). */
+static int
+account_sc_get(const char *th, const char *ip, struct actor *out)
+{
+	struct account_sc	*s = account_sc_slot(th);
+	char			 rid[sizeof(out->request_id)];
+	int			 hit = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->gen == atomic_load(&account_sc_gen) &&
+	    clock_mono_us() - s->at_us < account_sc_ttl_us &&
+	    strcmp(s->th, th) == 0) {
+		memcpy(rid, out->request_id, sizeof(rid));
+		*out = s->a;
+		memcpy(out->request_id, rid, sizeof(rid));
+		if (ip != NULL)
+			snprintf(out->ip, sizeof(out->ip), "%s", ip);
+		hit = 1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return hit;
+}
+
+static void
+account_sc_put(const char *th, uint64_t gen, const struct actor *a)
+{
+	struct account_sc	*s = account_sc_slot(th);
+
+	pthread_mutex_lock(&s->mu);
+	json_decref(s->me);
+	s->me = NULL;
+	s->gen = gen;
+	s->at_us = clock_mono_us();
+	snprintf(s->th, sizeof(s->th), "%s", th);
+	s->a = *a;
+	pthread_mutex_unlock(&s->mu);
+}
+
+json_t *
+account_session_cached_me(const struct actor *who)
+{
+	struct account_sc	*s;
+	json_t			*me = NULL;
+
+	if (account_sc_ttl_us == 0 || who->token_hash[0] == '\0')
+		return NULL;
+	s = account_sc_slot(who->token_hash);
+	pthread_mutex_lock(&s->mu);
+	if (s->me != NULL && s->gen == atomic_load(&account_sc_gen) &&
+	    clock_mono_us() - s->at_us < account_sc_ttl_us &&
+	    strcmp(s->th, who->token_hash) == 0)
+		me = json_incref(s->me);
+	pthread_mutex_unlock(&s->mu);
+	return me;
+}
+
+void
+account_session_cache_me(const struct actor *who, json_t *me)
+{
+	struct account_sc	*s;
+
+	if (account_sc_ttl_us == 0 || who->token_hash[0] == '\0')
+		return;
+	s = account_sc_slot(who->token_hash);
+	pthread_mutex_lock(&s->mu);
+	if (s->me == NULL && strcmp(s->th, who->token_hash) == 0 &&
+	    s->gen == atomic_load(&account_sc_gen))
+		s->me = json_incref(me);
+	pthread_mutex_unlock(&s->mu);
+}
+
 int
 account_session_check(struct store *st, const char *token, const char *ip,
     struct actor *out, struct err *e)
@@ -508,11 +640,17 @@ account_session_check(struct store *st, const char *token, const char *ip,
 	char			 th[2 * CRYPTO_SM3_LEN + 1], csrf[72];
 	int64_t			 now = clock_now(), sid, uid, created, seen;
 	int64_t			 idle;
+	uint64_t		 gen;
 	int			 ended, own, rc;
 
 	if (!account_token_ok(token))
 		return err_set(e, ERR_UNAUTHENTICATED, NULL, NULL);
 	crypto_sm3_hex(token, ACCOUNT_TOKEN_HEX, th);
+	/* Read the generation first: a flush during the lookup below then
+	 * makes the entry stale at once. */
+	gen = atomic_load(&account_sc_gen);
+	if (account_sc_ttl_us > 0 && account_sc_get(th, ip, out))
+		return 0;
 	if ((rc = store_query(st, account_sql_session_hash,
 	    STORE_ARGS(SV_S(th)), &r, e)) < 0)
 		goto out;
@@ -586,6 +724,9 @@ account_session_check(struct store *st, const char *token, const char *ip,
 		actor_add_perm(a, store_text(r, 0));
 	if (rc < 0)
 		goto out;
+	snprintf(a->token_hash, sizeof(a->token_hash), "%s", th);
+	if (account_sc_ttl_us > 0)
+		account_sc_put(th, gen, a);
 	*out = *a;
 	rc = 0;
 out:

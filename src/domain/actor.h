@@ -23,6 +23,7 @@ struct actor {
 	int		 must_change;		/* password change pending */
 	int		 totp_missing;		/* A-6 role without TOTP yet */
 	char		 csrf[72];		/* the session's CSRF token */
+	char		 token_hash[65];	/* SM3 of the session token */
 	int		 nperms;
 	char		 perms[ACTOR_MAX_PERMS][48];
 	char		 request_id[40];

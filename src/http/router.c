@@ -96,6 +96,12 @@ router_check(struct buf *report)
 			    rt->method, rt->pattern);
 			bad++;
 		}
+		if ((rt->flags & ROUTE_CSV) && (!(rt->flags & ROUTE_WRITE) ||
+		    rt->body != NULL)) {
+			buf_printf(report, "%s %s: a CSV route writes and has "
+			    "no field table\n", rt->method, rt->pattern);
+			bad++;
+		}
 		if (!(rt->flags & ROUTE_WRITE) && strcmp(rt->method, "GET")) {
 			buf_printf(report, "%s %s: only GET may be read-only\n",
 			    rt->method, rt->pattern);
@@ -222,13 +228,14 @@ router_origin_ok(struct req *r)
 	return 0;
 }
 
+/* 1 if the Content-Type is type, with or without parameters. */
 static int
-router_media_ok(struct req *r)
+router_media_ok(struct req *r, const char *type)
 {
 	const char	*ct = req_header(r, "Content-Type");
-	size_t		 n = strlen("application/json");
+	size_t		 n = strlen(type);
 
-	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
 		return 0;
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
@@ -282,6 +289,8 @@ router_write(struct req *r, struct resp *w, const struct route *rt)
 			rc = err_set(&r->err, ERR_INTERNAL, NULL,
 			    "%s %s wrote no audit entry", rt->method,
 			    rt->pattern);
+		if (r->who->audit_count > 0)
+			account_session_cache_flush();
 		return rc;
 	}
 	for (tries = 0; tries < 2; tries++) {
@@ -336,6 +345,10 @@ router_write(struct req *r, struct resp *w, const struct route *rt)
 		rc = store_commit(r->st, &r->err);
 		if (rc == ERR_IO)
 			router_fatal_io();
+		/* Sessions cached on this node may describe what just
+		 * changed (ACC-015). */
+		if (rc == 0)
+			account_session_cache_flush();
 		return rc;
 	}
 	return err_set(&r->err, ERR_CONFLICT, "Idempotency-Key", NULL);
@@ -431,9 +444,17 @@ router_handle(struct req *r, struct resp *w, int *route_idx)
 			    "Origin not allowed");
 			goto out;
 		}
-		/* I-1: JSON bodies only, validated against the route. */
-		if (r->body_len > 0) {
-			if (!router_media_ok(r)) {
+		/* I-1: JSON bodies only, validated against the route; a
+		 * ROUTE_CSV route takes text/csv, left to its handler. */
+		if (r->body_len > 0 && (rt->flags & ROUTE_CSV)) {
+			if (!router_media_ok(r, "text/csv")) {
+				rc = err_set(&r->err, ERR_MEDIA_TYPE,
+				    "Content-Type", "Content-Type must be "
+				    "text/csv");
+				goto out;
+			}
+		} else if (r->body_len > 0) {
+			if (!router_media_ok(r, "application/json")) {
 				rc = err_set(&r->err, ERR_MEDIA_TYPE,
 				    "Content-Type", NULL);
 				goto out;

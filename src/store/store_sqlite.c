@@ -1,13 +1,25 @@
 /*
- * The SQLite backend.  WAL with synchronous=FULL (SECURITY.md R-1), a
- * busy timeout for other processes, and one process-wide mutex around
- * write transactions so that worker threads queue for the write lock
- * instead of sleeping in SQLite's busy handler.  Prepared statements are
- * cached per connection, keyed by SQL text.
+ * The SQLite backend.  WAL, a busy timeout for other processes, and one
+ * process-wide mutex around write transactions so that worker threads
+ * queue for the write lock instead of sleeping in SQLite's busy handler.
+ * Prepared statements are cached per connection, keyed by SQL text.
+ *
+ * Durability (SECURITY.md R-1) uses group commit: SQLite itself runs with
+ * synchronous=NORMAL (no fsync at COMMIT), and store_commit() returns only
+ * after an fdatasync() of the WAL file that started after its COMMIT had
+ * written its frames.  One fdatasync thus covers every transaction that
+ * committed while the previous one ran, and the next writer does not wait
+ * for this one's flush.  An acknowledged commit is therefore on disk, as
+ * with synchronous=FULL; a failed fdatasync is fatal (R-2).  The WAL file
+ * is kept (SQLITE_FCNTL_PERSIST_WAL) so that the descriptor stays valid.
  */
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -23,8 +35,21 @@ struct sqlite_cached {
 	int		 in_use;
 };
 
+/* Group commit state of one database file (see the top of the file). */
+struct sqlite_gc {
+	char			*wal_path;
+	int			 fd;
+	ino_t			 ino;
+	uint64_t		 committed;	/* commits written to the WAL */
+	uint64_t		 synced;	/* commits known on disk */
+	int			 syncing;
+	pthread_cond_t		 cv;
+	struct sqlite_gc	*next;
+};
+
 struct sqlite_conn {
 	sqlite3			*db;
+	struct sqlite_gc	*gc;		/* NULL for :memory: */
 	int			 holds_lock;
 	struct sqlite_cached	 cache[SQLITE_CACHE_SLOTS];
 };
@@ -36,6 +61,89 @@ struct sqlite_rows {
 };
 
 static pthread_mutex_t	sqlite_write_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t	sqlite_gc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sqlite_gc	*sqlite_gcs;
+
+/* The group-commit state of path's database (created on first use). */
+static struct sqlite_gc *
+sqlite_gc_for(const char *path)
+{
+	struct sqlite_gc	*g;
+	char			*wal = xasprintf("%s-wal", path);
+
+	pthread_mutex_lock(&sqlite_gc_lock);
+	for (g = sqlite_gcs; g != NULL; g = g->next)
+		if (strcmp(g->wal_path, wal) == 0)
+			break;
+	if (g == NULL) {
+		g = xcalloc(1, sizeof(*g));
+		g->wal_path = wal;
+		wal = NULL;
+		g->fd = -1;
+		pthread_cond_init(&g->cv, NULL);
+		g->next = sqlite_gcs;
+		sqlite_gcs = g;
+	}
+	pthread_mutex_unlock(&sqlite_gc_lock);
+	free(wal);
+	return g;
+}
+
+/* fdatasync the WAL file; called without sqlite_gc_lock held. */
+static int
+sqlite_gc_flush(struct sqlite_gc *g)
+{
+	struct stat	sb;
+
+	/* Reopen if the WAL file is new (another process deleted it). */
+	if (g->fd >= 0 && (stat(g->wal_path, &sb) < 0 || sb.st_ino != g->ino)) {
+		close(g->fd);
+		g->fd = -1;
+	}
+	if (g->fd < 0) {
+		g->fd = open(g->wal_path, O_RDONLY | O_CLOEXEC);
+		if (g->fd < 0)
+			return -1;
+		if (fstat(g->fd, &sb) == 0)
+			g->ino = sb.st_ino;
+	}
+	return fdatasync(g->fd);
+}
+
+/*
+ * Wait until the commit just made is on disk: become the flusher if none
+ * is running, else wait for a flush that started after this commit.
+ */
+static int
+sqlite_gc_wait(struct sqlite_gc *g, struct err *e)
+{
+	uint64_t	mine, target;
+	int		rc = 0;
+
+	pthread_mutex_lock(&sqlite_gc_lock);
+	mine = ++g->committed;
+	while (g->synced < mine) {
+		if (g->syncing) {
+			pthread_cond_wait(&g->cv, &sqlite_gc_lock);
+			continue;
+		}
+		g->syncing = 1;
+		target = g->committed;
+		pthread_mutex_unlock(&sqlite_gc_lock);
+		rc = sqlite_gc_flush(g);
+		pthread_mutex_lock(&sqlite_gc_lock);
+		g->syncing = 0;
+		if (rc == 0)
+			g->synced = target;
+		pthread_cond_broadcast(&g->cv);
+		if (rc < 0)
+			break;
+	}
+	pthread_mutex_unlock(&sqlite_gc_lock);
+	if (rc < 0)
+		return err_set(e, ERR_IO, NULL, "cannot flush the WAL");
+	return 0;
+}
 
 static int
 sqlite_err(sqlite3 *db, int src, struct err *e)
@@ -59,7 +167,7 @@ sqlite_open(const char *target, void **out, struct err *e)
 {
 	struct sqlite_conn	*c;
 	sqlite3			*db = NULL;
-	int			 rc;
+	int			 rc, persist;
 
 	rc = sqlite3_open_v2(target, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -71,7 +179,7 @@ sqlite_open(const char *target, void **out, struct err *e)
 	}
 	sqlite3_busy_timeout(db, 10000);
 	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=FULL;"
+	    "PRAGMA synchronous=NORMAL;"
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -82,6 +190,12 @@ sqlite_open(const char *target, void **out, struct err *e)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->db = db;
+	if (strcmp(target, ":memory:") != 0 && strncmp(target, "file:", 5)) {
+		persist = 1;
+		sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL,
+		    &persist);
+		c->gc = sqlite_gc_for(target);
+	}
 	*out = c;
 	return 0;
 }
@@ -141,8 +255,9 @@ sqlite_commit(void *conn, struct err *e)
 		sqlite_unlock(c);
 		return rc;
 	}
+	/* The next writer may go on while this commit is being flushed. */
 	sqlite_unlock(c);
-	return 0;
+	return c->gc ? sqlite_gc_wait(c->gc, e) : 0;
 }
 
 static void

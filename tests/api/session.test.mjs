@@ -190,6 +190,9 @@ test('A-4 idle timeout: 30 minutes for users, 15 for administrators', async () =
   assert.equal((await u1.get('/api/v1/me')).status, 200);
   // 31 minutes idle: out.
   srv.sql(`UPDATE sessions SET last_seen_at = last_seen_at - 1860 WHERE user_id = ${uid} AND ended_at IS NULL`);
+  // u1 was just answered from the node's session cache (ACC-015): a change
+  // made outside this node shows within the cache's TTL (1 s).
+  await new Promise((r) => setTimeout(r, 1100));
   assertError(assert, await u2.get('/api/v1/me'), 401, 'unauthenticated');
   assertError(assert, await u1.get('/api/v1/me'), 401, 'unauthenticated');
   // Ended on the server, and audited.
@@ -198,6 +201,25 @@ test('A-4 idle timeout: 30 minutes for users, 15 for administrators', async () =
   // Making the row look fresh again does not bring it back.
   srv.sql(`UPDATE sessions SET last_seen_at = created_at WHERE user_id = ${uid}`);
   assertError(assert, await u1.get('/api/v1/me'), 401, 'unauthenticated');
+});
+
+test('ACC-015 the session cache never outlives a change made on this node, and others show within its TTL', async () => {
+  const uid = srv.addUser('s.cache', 'officer', 'town:441900003');
+  const a = track(await srv.login('s.cache', PASSWORD, { ip: '192.0.2.30' }));
+  const b = track(await srv.login('s.cache', PASSWORD, { ip: '192.0.2.30' }));
+  assert.equal((await a.get('/api/v1/me')).status, 200);
+  assert.equal((await b.get('/api/v1/me')).status, 200);
+  // Logout on this node: the old cookie is refused at once.
+  assert.equal((await a.post('/api/v1/auth/logout')).status, 200);
+  assertError(assert, await a.get('/api/v1/me'), 401, 'unauthenticated');
+  // /me carries the session's CSRF token (a reloaded console needs it).
+  const me = await b.get('/api/v1/me');
+  assert.equal(me.body.data.csrf, b.csrf);
+  // A session ended by another node (straight in the database) is refused
+  // within the TTL.
+  srv.sql(`UPDATE sessions SET ended_at = created_at, end_reason = 'other node' WHERE user_id = ${uid} AND ended_at IS NULL`);
+  await new Promise((r) => setTimeout(r, 1100));
+  assertError(assert, await b.get('/api/v1/me'), 401, 'unauthenticated');
 });
 
 test('A-4 absolute session lifetime of 12 hours', async () => {
