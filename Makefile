@@ -17,7 +17,17 @@ setup:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
 
-build: $(BUILD)/build.ninja
+# The console: rebuilt only when its sources or lockfile change.
+WEB_SRC := $(shell find web/src web/public web/index.html web/vite.config.ts \
+		web/tsconfig.json web/package.json -type f 2>/dev/null)
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+
+build: $(BUILD)/build.ninja $(if $(wildcard web/package.json),web/dist/index.html)
 	ninja -C $(BUILD)
 
 run: setup build

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import zhCN from '@/i18n/locales/zh-CN'
+import en from '@/i18n/locales/en'
+import { ApiError } from '@/api/http'
+import { detailText, errorText, fieldError, isConflict } from './errors'
+import type { Translate } from './errors'
+
+function translator(locale: 'zh-CN' | 'en'): Translate {
+  const i = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, en } })
+  return (k, n) => (n ? i.global.t(k, n) : i.global.t(k))
+}
+const zh = translator('zh-CN')
+const enT = translator('en')
+
+const err = (status: number, code: string, field: string | null = null, msg = '', retry: number | null = null) =>
+  new ApiError(status, code, msg, field, 'r1', retry)
+
+describe('errorText', () => {
+  it('uses the code, not the English message', () => {
+    expect(errorText(err(401, 'bad_login', null, 'wrong login, password or one-time code'), zh)).toBe('用户名、密码或验证码错误')
+    expect(errorText(err(401, 'bad_login'), enT)).toBe('Wrong login, password or one-time code')
+    expect(errorText(err(404, 'not_found'), zh)).toBe('记录不存在或不在您的管辖范围内')
+    expect(errorText(err(412, 'precondition_failed'), zh)).toBe('该记录已被他人修改')
+  })
+
+  it('names the field for validation errors', () => {
+    expect(errorText(err(400, 'range', 'display_name', 'display_name must be 1 to 64 characters long'), zh))
+      .toBe('姓名：长度或取值超出范围')
+    expect(errorText(err(400, 'missing', 'login'), enT)).toBe('Login: Required')
+    expect(errorText(err(400, 'range', 'display_name'), zh, false)).toBe('长度或取值超出范围')
+  })
+
+  it('translates the password policy and other known messages', () => {
+    expect(errorText(err(422, 'policy', 'password', 'the password must be at least 12 characters long (A-1)'), zh))
+      .toBe('密码太短（至少 12 位）')
+    expect(errorText(err(422, 'policy', 'new_password',
+      'the password must mix at least 3 of: lower-case letters, upper-case letters, digits, other characters (A-1)'), zh))
+      .toBe('密码须包含大写字母、小写字母、数字、其他字符中的至少三类')
+    expect(errorText(err(422, 'policy', 'password', 'the password is too common: it is on the list of passwords attackers try first (A-1)'), enT))
+      .toBe('This password is too common; choose another')
+    expect(errorText(err(409, 'conflict', 'login', 'login alice is taken'), zh)).toBe('用户名已被使用')
+    expect(errorText(err(400, 'invalid', 'old_password', 'the current password is wrong'), zh)).toBe('当前密码不正确')
+    expect(detailText('something else entirely', zh)).toBeNull()
+  })
+
+  it('says how long to wait', () => {
+    expect(errorText(err(423, 'locked', null, 'account locked', 1800), zh)).toBe('账号已锁定，请 30 分钟后再试或联系系统管理员')
+    expect(errorText(err(429, 'rate_limited', null, 'too many', 60), zh)).toBe('操作过于频繁，请稍后再试（请 60 秒后再试）')
+  })
+
+  it('has a text for every code of the server catalogue', () => {
+    const codes = ['internal', 'store', 'io', 'crypto', 'invalid', 'bad_json', 'unknown_field', 'duplicate_key',
+      'missing', 'type', 'range', 'too_large', 'unsupported_media_type', 'unauthenticated', 'bad_login',
+      'otp_required', 'forbidden', 'csrf', 'password_change_required', 'not_found', 'method_not_allowed',
+      'conflict', 'precondition_failed', 'precondition_required', 'policy', 'locked', 'rate_limited', 'unavailable']
+    for (const c of codes) {
+      expect(errorText(err(400, c), zh)).not.toBe(zh('errors.unknown'))
+      expect(errorText(err(400, c), enT)).not.toBe(enT('errors.unknown'))
+    }
+    expect(errorText(err(418, 'teapot'), zh)).toBe('操作失败')
+    expect(errorText(new Error('x'), zh)).toBe('操作失败')
+  })
+})
+
+describe('fieldError routing', () => {
+  it('routes an error to a field the form shows', () => {
+    expect(fieldError(err(409, 'conflict', 'login', 'login bob is taken'), ['login', 'password'], zh))
+      .toEqual(['login', '用户名已被使用'])
+    expect(fieldError(err(400, 'range', 'display_name'), ['login', 'display_name'], zh))
+      .toEqual(['display_name', '长度或取值超出范围'])
+  })
+
+  it('leaves other errors to a message', () => {
+    expect(fieldError(err(400, 'range', 'If-Match'), ['login'], zh)).toBeNull()
+    expect(fieldError(err(403, 'forbidden'), ['login'], zh)).toBeNull()
+    expect(fieldError(err(500, 'internal', 'login'), ['login'], zh)).toBeNull()
+    expect(fieldError(new Error('x'), ['login'], zh)).toBeNull()
+  })
+
+  it('recognises 412 and 428 as conflicts', () => {
+    expect(isConflict(err(412, 'precondition_failed'))).toBe(true)
+    expect(isConflict(err(428, 'precondition_required'))).toBe(true)
+    expect(isConflict(err(409, 'conflict'))).toBe(false)
+  })
+})

@@ -1,0 +1,109 @@
+/*
+ * From an error to the words a person reads.  The server's `code` picks
+ * the text (docs/error-handling.md: clients depend on the code, never on
+ * the English message); a few well-known server messages (password
+ * policy, taken login, 三员 rules) get a precise translation, recognised
+ * by pattern, and anything else keeps the code's text.  Pure: no UI.
+ */
+import { ApiError, NETWORK_ERROR } from '@/api/http'
+
+export type Translate = (key: string, named?: Record<string, unknown>) => string
+
+interface Detail {
+  re: RegExp
+  key: string
+  n?: (m: RegExpExecArray) => number
+}
+
+/* Server messages worth a precise text, in the order tried. */
+const details: Detail[] = [
+  { re: /^login \S+ is taken/, key: 'loginTaken' },
+  { re: /login may only contain/, key: 'loginFormat' },
+  { re: /password must be at least (\d+) characters/, key: 'pwTooShort', n: (m) => Number(m[1]) },
+  { re: /password must be at most (\d+) characters/, key: 'pwTooLong', n: (m) => Number(m[1]) },
+  { re: /must mix at least 3 of/, key: 'pwMix' },
+  { re: /not be the login or the login reversed/, key: 'pwLogin' },
+  { re: /common: it is on the list/, key: 'pwCommon' },
+  { re: /from the last \d+ passwords/, key: 'pwHistory' },
+  { re: /the current password is wrong/, key: 'pwWrong' },
+  { re: /account disabled/, key: 'disabled' },
+  { re: /cannot be combined with any other role/, key: 'adminAlone' },
+  { re: /have the jurisdiction city/, key: 'adminCity' },
+  { re: /jurisdiction must be/, key: 'jurisdictionFormat' },
+  { re: /unknown role/, key: 'unknownRole' },
+  { re: /must keep its own administrator permission/, key: 'keepOwn' },
+  { re: /belongs to the \S+ administrator alone/, key: 'reserved' },
+  { re: /start the enrolment first/, key: 'enrolFirst' },
+  { re: /command line|administrator accounts/i, key: 'adminCli' },
+]
+
+/* The precise translation of a known server message, or null. */
+export function detailText(msg: string, t: Translate): string | null {
+  for (const d of details) {
+    const m = d.re.exec(msg)
+    if (m)
+      return t(`errors.detail.${d.key}`, d.n ? { n: d.n(m) } : undefined)
+  }
+  return null
+}
+
+const knownCodes = new Set([
+  NETWORK_ERROR, 'internal', 'store', 'io', 'crypto', 'invalid', 'bad_json',
+  'unknown_field', 'duplicate_key', 'missing', 'type', 'range', 'too_large',
+  'unsupported_media_type', 'unauthenticated', 'bad_login', 'otp_required',
+  'forbidden', 'csrf', 'password_change_required', 'not_found',
+  'method_not_allowed', 'conflict', 'precondition_failed',
+  'precondition_required', 'policy', 'locked', 'rate_limited', 'unavailable',
+])
+
+const fieldCodes = new Set(['invalid', 'missing', 'type', 'range', 'unknown_field'])
+
+export function fieldLabel(field: string, t: Translate): string {
+  const k = `fields.${field}`
+  const s = t(k)
+  if (s !== k)
+    return s
+  /* The registry's person fields: legal_rep_phone -> 法定代表人电话. */
+  const m = /^(legal_rep|responsible|manager)_(name|phone|id_number)$/.exec(field)
+  if (m)
+    return t(`units.personRole.${m[1]}`) + t(`units.personField.${m[2]}`)
+  return field
+}
+
+/*
+ * The text for an error.  withField: prefix the field's label for
+ * validation codes (used when the message is not shown next to the field).
+ */
+export function errorText(err: unknown, t: Translate, withField = true): string {
+  if (!(err instanceof ApiError))
+    return t('errors.unknown')
+  const precise = err.serverMessage ? detailText(err.serverMessage, t) : null
+  let text = precise ?? (knownCodes.has(err.code) ? t(`errors.${err.code}`) : t('errors.unknown'))
+  if (!precise && err.code === 'locked' && err.retryAfter)
+    text = t('errors.detail.lockedFor', { n: Math.ceil(err.retryAfter / 60) })
+  else if (!precise && err.code === 'rate_limited' && err.retryAfter)
+    text = t('common.withDetail', { text, detail: t('errors.detail.retryAfter', { n: err.retryAfter }) })
+  if (withField && err.field && fieldCodes.has(err.code) && !precise)
+    text = t('common.withField', { field: fieldLabel(err.field, t), text })
+  return text
+}
+
+/* 412 and 428: the record must be reloaded before it can be changed. */
+export function isConflict(err: unknown): err is ApiError {
+  return err instanceof ApiError && (err.status === 412 || err.status === 428)
+}
+
+/*
+ * Routes a field error to a form: when the error names a field the form
+ * shows, returns [field, text]; otherwise null (show it as a message).
+ */
+export function fieldError(err: unknown, formFields: readonly string[],
+  t: Translate): [string, string] | null {
+  if (!(err instanceof ApiError) || !err.field)
+    return null
+  if (!formFields.includes(err.field))
+    return null
+  if (err.status >= 500 || err.status === 401 && err.code !== 'otp_required' && err.code !== 'bad_login')
+    return null
+  return [err.field, errorText(err, t, false)]
+}

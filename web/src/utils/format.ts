@@ -1,0 +1,48 @@
+/* Dates, jurisdictions and role names for display. */
+import { currentLang, t } from '@/i18n'
+
+function pad(n: number): string {
+  return n < 10 ? '0' + n : String(n)
+}
+
+/* Unix seconds -> "2026-11-29 12:30:05" in local time. */
+export function formatTime(sec: number | null | undefined): string {
+  if (!sec)
+    return '—'
+  const d = new Date(sec * 1000)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
+export function formatTimeMs(ms: number): string {
+  return formatTime(Math.floor(ms / 1000)) + '.' + String(ms % 1000).padStart(3, '0')
+}
+
+export function formatDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+/* "town:441900003" -> "镇街 441900003"; names arrive with the registry. */
+export function formatJurisdiction(j: string | null | undefined, names?: Record<string, string>): string {
+  if (!j)
+    return '—'
+  if (j === 'city')
+    return t('jurisdiction.city')
+  const m = /^(town|grid|unit):(.+)$/.exec(j)
+  if (!m)
+    return j
+  const name = names?.[j]
+  if (name)
+    return name
+  return t(`jurisdiction.${m[1]}`, { id: m[2] })
+}
+
+export function roleName(id: string): string {
+  const k = `roleName.${id}`
+  const s = t(k)
+  return s === k ? id : s
+}
+
+/* A server title pair {title_zh, title_en} in the current language. */
+export function pick(zh: string, en: string): string {
+  return currentLang() === 'en' ? en : zh
+}

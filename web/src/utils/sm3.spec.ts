@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { fromHex, sm3Hex, toHex, utf8 } from './sm3'
+import { inclusionPath, leafHash, merkleRoot, rootFromInclusion, verifyInclusion } from './merkle'
+import { keyIdOf, pemToDer, spkiPoint, sthText, verifySth } from './sth'
+
+describe('SM3 (GB/T 32905-2016)', () => {
+  it('hashes "abc" (example 1)', () => {
+    expect(sm3Hex('abc')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0')
+  })
+  it('hashes "abcd" x 16 (example 2, two blocks)', () => {
+    expect(sm3Hex('abcd'.repeat(16))).toBe('debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732')
+  })
+  it('hashes the empty string and padding edges', () => {
+    expect(sm3Hex('')).toBe('1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b')
+    /* 55, 56 and 64 bytes straddle the padding boundary: must not throw and must differ. */
+    const h = new Set([55, 56, 63, 64, 65].map((n) => sm3Hex('a'.repeat(n))))
+    expect(h.size).toBe(5)
+  })
+  it('hashes UTF-8 text', () => {
+    expect(toHex(utf8('消防'))).toBe('e6b688e998b2')
+    expect(fromHex('e6b688e998b2')).toEqual(utf8('消防'))
+    expect(() => fromHex('abc')).toThrow()
+  })
+})
+
+describe('Merkle inclusion over SM3 (RFC 9162)', () => {
+  it('verifies every leaf of trees of size 1..17, and rejects tampering', () => {
+    for (let n = 1; n <= 17; n++) {
+      const entries = Array.from({ length: n }, (_, i) => `{"seq":${i},"action":"user.create"}`)
+      const leaves = entries.map((e) => leafHash(e))
+      const root = toHex(merkleRoot(leaves))
+      for (let i = 0; i < n; i++) {
+        const path = inclusionPath(i, leaves).map(toHex)
+        expect(verifyInclusion(entries[i]!, i, n, path, root).ok).toBe(true)
+        expect(verifyInclusion(entries[i]! + ' ', i, n, path, root).ok).toBe(false)
+        if (n > 1) {
+          expect(verifyInclusion(entries[i]!, (i + 1) % n, n, path, root).ok).toBe(false)
+          expect(verifyInclusion(entries[i]!, i, n, path.slice(1), root).ok).toBe(false)
+        }
+      }
+    }
+  })
+  it('rejects indexes outside the tree', () => {
+    expect(rootFromInclusion(3, 3, leafHash('x'), [])).toBeNull()
+    expect(rootFromInclusion(-1, 3, leafHash('x'), [])).toBeNull()
+  })
+})
+
+/* A head signed with `openssl dgst -sm3 -sign key -sigopt distid:1234567812345678`. */
+const PEM = `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAEfCUgT5A33d2QLqObP3zc+LORVGHC
+qSE95Rcug1yctSaPf1U7c3GX8/FXarE/hx0g75H714witHn3q+OME02aaQ==
+-----END PUBLIC KEY-----`
+const HEAD = {
+  tree_size: 42,
+  root_hash: '6f6e15eb15a080a96a55e1a3ac1368490b293d356bbca7b6128252053726b26e',
+  timestamp: 1795926063776,
+  key_id: 'aaa19ad7cb36b4c47e599b25f67a7aa9be9975b780856c2fb74dfcd1a5ac4301',
+  signature: 'MEYCIQCkgNwYyF3f9/LxksOIk4tzL5lOuRPgEw4hpWROJ2P/OwIhAM5OYc0ztSR5zidbX+zkLP7kbpIC7cFA+nwcujoAuT58',
+}
+
+describe('signed tree head (AUD-002)', () => {
+  it('builds the head text', () => {
+    expect(sthText(HEAD)).toBe(`firewarden-sth-v1\n42\n${HEAD.root_hash}\n1795926063776\n`)
+  })
+  it('derives the key id and the EC point from the PEM', () => {
+    expect(keyIdOf(PEM)).toBe(HEAD.key_id)
+    expect(spkiPoint(pemToDer(PEM))).toMatch(/^04[0-9a-f]{128}$/)
+  })
+  it('verifies an OpenSSL SM2 signature and rejects a changed head', async () => {
+    expect(await verifySth(HEAD, PEM)).toBe(true)
+    expect(await verifySth({ ...HEAD, tree_size: 43 }, PEM)).toBe(false)
+    expect(await verifySth({ ...HEAD, root_hash: HEAD.root_hash.replace('6f', '7f') }, PEM)).toBe(false)
+  })
+})
