@@ -31,7 +31,7 @@ build: $(BUILD)/build.ninja $(if $(wildcard web/package.json),web/dist/index.htm
 	ninja -C $(BUILD)
 
 run: setup build
-	$(BUILD)/firewarden serve --db $(DB) --listen $(LISTEN)
+	$(BUILD)/firewarden serve --db $(DB) --listen $(LISTEN) --seed-demo-if-empty 20000
 
 test: setup
 	scripts/test-all

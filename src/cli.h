@@ -8,5 +8,19 @@
 
 int	cli_check(int argc, char **argv);	/* check uscc|idcard VALUE */
 int	cli_workdays(int argc, char **argv);	/* workdays add|between ... */
+int	cli_import(int argc, char **argv);	/* import units FILE ... */
+int	cli_export(int argc, char **argv);	/* export units ... */
+int	cli_seed_demo(int argc, char **argv);	/* seed-demo ... */
+
+struct store;
+
+/*
+ * In main.c, for subcommands that work on the database: open it as
+ * `serve` does (db and keys NULL: the defaults and FIREWARDEN_DB /
+ * FIREWARDEN_KEYS), apply migrations, sync the towns and set the data key
+ * of personal data (created in keys/ if missing).  Returns 0 with *st to
+ * store_close(), or an exit code.
+ */
+int	cli_open_db(const char *db, const char *keys, struct store **st);
 
 #endif

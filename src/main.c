@@ -26,6 +26,7 @@
 #include "domain/calendar.h"
 #include "domain/pii.h"
 #include "domain/registry.h"
+#include "domain/registry_io.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -49,6 +50,10 @@ static const struct audit_type	main_audit_types[] = {
 	{ "building", registry_building_record },
 	{ "place", registry_place_record },
 	{ "unmask", registry_unmask_record },
+	{ "classification", registry_class_record },
+	{ "import", registry_import_record },
+	{ "export", registry_export_record },
+	{ "seed", registry_seed_record },
 	{ NULL, NULL },
 };
 
@@ -67,6 +72,8 @@ struct opts {
 	int		 trust_proxy;
 	int		 quiet;
 	int		 allow_no_totp;
+	int		 session_cache_ms;
+	int64_t		 seed_demo;	/* serve --seed-demo-if-empty N */
 	int		 help;
 };
 
@@ -81,8 +88,9 @@ usage(FILE *f)
 "commands:\n"
 "  serve [--db URL] [--listen ADDR:PORT] [--keys DIR] [--web DIR]\n"
 "        [--threads N] [--trust-proxy] [--origins LIST] [--quiet]\n"
-"        [--allow-no-totp]\n"
+"        [--allow-no-totp] [--seed-demo-if-empty N] [--session-cache-ms N]\n"
 "                         migrate, create the administrators on first start,\n"
+"                         fill an empty registry with N demo units (REG-030),\n"
 "                         and serve HTTP until SIGINT or SIGTERM\n"
 "  migrate [--db URL]     apply pending database migrations\n"
 "  user add --login L --role R [--jurisdiction J] [--password-stdin]\n"
@@ -96,6 +104,12 @@ usage(FILE *f)
 "                         print valid or the reason; exit 0 if valid, 1 if not\n"
 "  workdays add DATE N | workdays between A B\n"
 "                         working-day arithmetic on the official calendar\n"
+"  import units FILE [--dry-run]\n"
+"                         import units from CSV (see import --help)\n"
+"  export units [--format csv|xlsx] [filters]\n"
+"                         write a unit list (see export --help)\n"
+"  seed-demo [--units N] [--seed S]\n"
+"                         fill an empty registry with a demo city\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS.\n"
@@ -121,6 +135,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "trust-proxy", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "allow-no-totp", no_argument, NULL, 'A' },
+		{ "session-cache-ms", required_argument, NULL, 'C' },
+		{ "seed-demo-if-empty", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -143,6 +159,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'T': o->trust_proxy = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'A': o->allow_no_totp = 1; break;
+		case 'C':
+			if (str_to_i64(optarg, 0, 60000, &v) < 0) {
+				fprintf(stderr, "%s: --session-cache-ms must be "
+				    "0..60000\n", main_prog);
+				return -1;
+			}
+			o->session_cache_ms = (int)v;
+			break;
+		case 'S':
+			if (str_to_i64(optarg, 0, REGISTRY_SEED_UNITS_MAX, &v) <
+			    0) {
+				fprintf(stderr, "%s: --seed-demo-if-empty must be "
+				    "0..%d\n", main_prog,
+				    REGISTRY_SEED_UNITS_MAX);
+				return -1;
+			}
+			o->seed_demo = v;
+			break;
 		case 't':
 			if (str_to_i64(optarg, 1, 256, &v) < 0) {
 				fprintf(stderr, "%s: --threads must be 1..256\n",
@@ -176,6 +210,7 @@ defaults(struct opts *o)
 	o->keys = (v = getenv("FIREWARDEN_KEYS")) && *v ? v : DEFAULT_KEYS;
 	o->web = DEFAULT_WEB;
 	o->threads = 4;
+	o->session_cache_ms = 1000;
 }
 
 /* For sqlite:var/x.db make sure var/ exists (mode 0750). */
@@ -323,6 +358,76 @@ exit_for(int rc)
 	}
 }
 
+/* Key-unit rules (REG-023) from $FIREWARDEN_DATA/rules, else data/rules. */
+static void
+load_key_rules(void)
+{
+	const char	*data = getenv("FIREWARDEN_DATA");
+	char		*path;
+	struct err	 e;
+
+	path = xasprintf("%s/rules/key-units.json",
+	    data && *data ? data : "data");
+	if (registry_class_load(path, &e) < 0)
+		log_warn("key-unit rules: %s: classification proposals are "
+		    "unavailable until they load", e.msg);
+	free(path);
+}
+
+/* serve --seed-demo-if-empty N: a demo city on first start (REG-030). */
+static int
+seed_demo_if_empty(struct store *st, int64_t units)
+{
+	struct registry_seed_opts	 so;
+	struct actor			 sys;
+	struct err			 e;
+	const char			*data = getenv("FIREWARDEN_DATA");
+	char				*words;
+	json_t				*rep = NULL;
+	int				 rc;
+
+	memset(&so, 0, sizeof(so));
+	so.units = units;
+	so.seed = 1;
+	so.if_empty = 1;
+	so.words = words = xasprintf("%s/demo", data && *data ? data : "data");
+	actor_system(&sys, "seed-demo");
+	if ((rc = registry_seed_demo(st, &sys, &so, &rep, &e)) < 0)
+		fprintf(stderr, "%s: seed-demo: %s\n", main_prog, e.msg);
+	else if (json_is_true(json_object_get(rep, "seeded")))
+		log_info("seeded a demo city of %lld units (digest %s)",
+		    (long long)units, json_string_value(json_object_get(rep,
+		    "digest")));
+	json_decref(rep);
+	free(words);
+	return rc < 0 ? exit_for(rc) : 0;
+}
+
+int
+cli_open_db(const char *db, const char *keys, struct store **st)
+{
+	struct opts	 o;
+	unsigned char	 dkey[CRYPTO_SEAL_KEY_LEN];
+	int		 rc;
+
+	defaults(&o);
+	if (db != NULL)
+		o.db = db;
+	if (keys != NULL)
+		o.keys = keys;
+	if ((rc = open_db(&o, 1, st)) != 0)
+		return rc;
+	load_towns(*st);
+	if (load_data_key(o.keys, dkey) < 0) {
+		store_close(*st);
+		*st = NULL;
+		return EXIT_DB;
+	}
+	pii_set_key(dkey);
+	mem_wipe(dkey, sizeof(dkey));
+	return 0;
+}
+
 static int
 cmd_migrate(const struct opts *o)
 {
@@ -362,6 +467,7 @@ cmd_serve(const struct opts *o)
 		goto out;
 	}
 	account_set_data_key(dkey);
+	account_set_session_cache_ms(o->session_cache_ms);
 	if (o->allow_no_totp) {
 		account_set_totp_enforced(0);
 		log_warn("--allow-no-totp: administrators and approvers may work "
@@ -370,6 +476,9 @@ cmd_serve(const struct opts *o)
 	pii_set_key(dkey);
 	mem_wipe(dkey, sizeof(dkey));
 	load_towns(st);
+	load_key_rules();
+	if (o->seed_demo > 0 && (rc = seed_demo_if_empty(st, o->seed_demo)) != 0)
+		goto out;
 	if (load_calendar(&e) < 0)
 		log_warn("working-day calendar: %s: deadlines cannot be counted "
 		    "until it loads", e.msg);
@@ -609,6 +718,12 @@ main(int argc, char **argv)
 		return cli_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "workdays") == 0)
 		return cli_workdays(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cli_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return cli_export(argc - 1, argv + 1);
+	if (strcmp(cmd, "seed-demo") == 0)
+		return cli_seed_demo(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {
 		if (argc < 3 || argv[2][0] == '-') {
 			usage(argc >= 3 && strcmp(argv[2], "--help") == 0 ?

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../domain/registry.h"
+#include "../domain/registry_io.h"
 #include "api.h"
 
 static const struct field api_registry_f_grid_new[] = {
@@ -105,6 +106,15 @@ static const struct field api_registry_f_place_new[] = {
 
 static const struct field api_registry_f_place_patch[] = {
 	API_REGISTRY_PLACE(0)
+};
+
+/* REG-024: an officer's key-unit decision. */
+static const struct field api_registry_f_classify[] = {
+	{ "categories",	F_STRINGS,	1, 1, 32, registry_category_names },
+	{ "rule_ids",	F_STRINGS,	1, 1, 40, NULL },
+	{ "note",	F_STRING,	0, REGISTRY_REASON_MIN,
+	    REGISTRY_NOTE_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 /* A record with its ETag (the "version" of the view). */
@@ -212,6 +222,22 @@ api_registry_grid_archive(struct req *r, struct resp *w)
 	return api_registry_out(w, j, 0);
 }
 
+/* The filters and sort of a unit list (paging aside). */
+static void
+api_registry_unit_query(struct req *r, struct registry_unit_query *q)
+{
+	q->q = req_query(r, "q");
+	q->prefix = req_query(r, "prefix");
+	q->town = req_query(r, "town");
+	q->grid = req_query(r, "grid");
+	q->category = req_query(r, "category");
+	q->primary_category = req_query(r, "primary_category");
+	q->status = req_query(r, "status");
+	q->industry = req_query(r, "industry");
+	q->risk_grade = req_query(r, "risk_grade");
+	q->sort = req_query(r, "sort");
+}
+
 static int
 api_registry_units(struct req *r, struct resp *w)
 {
@@ -223,20 +249,106 @@ api_registry_units(struct req *r, struct resp *w)
 	memset(&q, 0, sizeof(q));
 	if ((rc = req_page(r, &q.offset, &q.limit, &r->err)) < 0)
 		return rc;
-	q.q = req_query(r, "q");
-	q.prefix = req_query(r, "prefix");
-	q.town = req_query(r, "town");
-	q.grid = req_query(r, "grid");
-	q.category = req_query(r, "category");
-	q.primary_category = req_query(r, "primary_category");
-	q.status = req_query(r, "status");
-	q.industry = req_query(r, "industry");
-	q.risk_grade = req_query(r, "risk_grade");
-	q.sort = req_query(r, "sort");
+	api_registry_unit_query(r, &q);
 	if ((rc = registry_unit_list(r->st, r->who, &q, &items, &total,
 	    &r->err)) < 0)
 		return rc;
 	return resp_list(w, items, q.offset, q.limit, total);
+}
+
+/* REG-029: the list as a file; the filters are the list's. */
+static int
+api_registry_unit_export(struct req *r, struct resp *w)
+{
+	struct registry_unit_query	 q;
+	const char			*format = req_query(r, "format");
+	char				*data = NULL;
+	size_t				 len = 0;
+	int64_t				 rows = 0;
+	int				 rc;
+
+	memset(&q, 0, sizeof(q));
+	api_registry_unit_query(r, &q);
+	if ((rc = registry_export_units(r->st, r->who, &q,
+	    format ? format : "csv", &data, &len, &rows, &r->err)) < 0)
+		return rc;
+	return resp_raw(w, 200, registry_export_ctype(format), data, len);
+}
+
+/* The charset parameter of a text/csv Content-Type, if any. */
+static enum csvread_enc
+api_registry_charset(struct req *r)
+{
+	const char	*ct = req_header(r, "Content-Type");
+	const char	*cs = ct ? strcasestr(ct, "charset=") : NULL;
+
+	if (cs == NULL)
+		return CSVREAD_DETECT;
+	cs += strlen("charset=");
+	if (*cs == '"')
+		cs++;
+	if (strncasecmp(cs, "utf-8", 5) == 0)
+		return CSVREAD_UTF8;
+	if (strncasecmp(cs, "gb18030", 7) == 0 ||
+	    strncasecmp(cs, "gbk", 3) == 0 || strncasecmp(cs, "gb2312", 6) == 0)
+		return CSVREAD_GB18030;
+	return CSVREAD_DETECT;
+}
+
+/* REG-025: a CSV body of units, ?mode=dry-run or ?mode=commit. */
+static int
+api_registry_unit_import(struct req *r, struct resp *w)
+{
+	struct registry_import_opts	 o;
+	const char			*mode = req_query(r, "mode");
+	json_t				*rep = NULL;
+	int				 rc;
+
+	memset(&o, 0, sizeof(o));
+	if (mode != NULL && strcmp(mode, "dry-run") == 0)
+		o.mode = REGISTRY_IMPORT_DRY_RUN;
+	else if (mode != NULL && strcmp(mode, "commit") == 0)
+		o.mode = REGISTRY_IMPORT_COMMIT;
+	else
+		return err_set(&r->err, ERR_INVALID, "mode", "mode must be "
+		    "dry-run or commit");
+	o.via = "http";
+	o.max_rows = REGISTRY_IMPORT_ROWS_HTTP;
+	o.encoding = api_registry_charset(r);
+	if ((rc = registry_import_units(r->st, r->who, r->body, r->body_len,
+	    &o, &rep, &r->err)) < 0)
+		return rc;
+	return resp_data(w, rep);
+}
+
+static int
+api_registry_unit_proposal(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_class_propose(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return resp_data(w, j);
+}
+
+static int
+api_registry_unit_classify(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = registry_class_confirm(r->st, r->who, id, version, r->json,
+	    &j, &r->err)) < 0)
+		return rc;
+	return resp_created(w, j);
 }
 
 static int
@@ -544,8 +656,22 @@ const struct route api_registry_routes[] = {
 	    api_registry_unit_lookup,
 	    "Find units by a person's phone or ID number (audited)",
 	    api_registry_f_lookup },
+	/* Before /units/{id}, which would take "export" for an id. */
+	{ "GET", "/api/v1/units/export", "registry:read", 0,
+	    api_registry_unit_export,
+	    "Export a unit list as CSV or XLSX (masked; audited)", NULL },
+	{ "POST", "/api/v1/units/import", "registry:write",
+	    ROUTE_WRITE | ROUTE_CSV, api_registry_unit_import,
+	    "Import units from CSV (text/csv; ?mode=dry-run|commit)", NULL },
 	{ "GET", "/api/v1/units/{id}", "registry:read", 0,
 	    api_registry_unit_get, "Get a unit (personal data masked)", NULL },
+	{ "GET", "/api/v1/units/{id}/classification/proposal",
+	    "registry:read", 0, api_registry_unit_proposal,
+	    "Key-unit categories the rules propose, with rule ids", NULL },
+	{ "POST", "/api/v1/units/{id}/classification", "registry:write",
+	    ROUTE_WRITE, api_registry_unit_classify,
+	    "Confirm a unit's key-unit classification (If-Match)",
+	    api_registry_f_classify },
 	{ "PATCH", "/api/v1/units/{id}", "registry:write", ROUTE_WRITE,
 	    api_registry_unit_patch, "Change a unit (If-Match)",
 	    api_registry_f_unit_patch },

@@ -25,6 +25,11 @@ enum route_flag {
 	 * must be committed); the router opens none but still requires an
 	 * audit entry.  No Idempotency-Key. */
 	ROUTE_OWN_TX		= 1 << 4,
+	/* The body is CSV text (Content-Type text/csv, any parameters),
+	 * handed to the handler as it came, in r->body; it is not parsed as
+	 * JSON and the route has no field table.  Only with ROUTE_WRITE.
+	 * Every other write route keeps the JSON rule (SECURITY.md I-1). */
+	ROUTE_CSV		= 1 << 5,
 };
 
 typedef int (*route_fn)(struct req *r, struct resp *w);
