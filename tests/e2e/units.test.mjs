@@ -3,18 +3,49 @@
  * an invalid credit code refused on its field with nothing saved, a
  * duplicate code reported by the server on its field, register, search,
  * open, edit, a concurrent edit from a second browser explained, add a
- * building and a place, read the history, close and archive; another
+ * building and a place, read the history, close and archive; import a
+ * CSV (too large refused in the browser, the dry run's exact rejected
+ * rows, commit) and download the Excel export; another
  * town's officer never sees the unit (and the API answers 404); the list
  * as cards on a phone; a leader sees the personal data in clear only
  * with a reason.  Skipped when the server has no registry API.
  */
 import assert from 'node:assert/strict'
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { addUser, api, browser, choose, see, shot, signIn, startServer } from './lib.mjs'
+import { ARTIFACTS, addUser, api, browser, choose, see, shot, signIn, startServer } from './lib.mjs'
 
 const PW = 'Officer-E2E-2026'
 const NAME = '东城星光购物广场'
 const USCC = '91441900MA4UXXXX13'
+
+/* A valid Dongguan USCC (GB 32100 with a GB 11714 organisation code). */
+const USCC_SET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+function uscc(n) {
+  const body = `91441900${String(n % 1e8).padStart(8, '0')}`
+  const ow = [3, 7, 9, 10, 5, 8, 4, 2]
+  let s = 0
+  for (let i = 0; i < 8; i++) s += Number(body[8 + i]) * ow[i]
+  const oc = 11 - (s % 11)
+  const org = body + (oc === 10 ? 'X' : oc === 11 ? '0' : String(oc))
+  const uw = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+  s = 0
+  for (let i = 0; i < 17; i++) s += USCC_SET.indexOf(org[i]) * uw[i]
+  const c = 31 - (s % 31)
+  return org + USCC_SET[c === 31 ? 0 : c]
+}
+const GOOD1 = uscc(20261101)
+const GOOD2 = uscc(20261102)
+const BAD = uscc(20261103)
+const BAD_WRONG = BAD.slice(0, 17) + (BAD[17] === '1' ? '2' : '1')
+/* Two good rows, a duplicate credit code, a wrong check character, an unknown town. */
+const IMPORT_CSV = '单位名称,统一社会信用代码,法定代表人,经营场所,镇街,行业\r\n'
+  + `东城导入测试甲五金有限公司,${GOOD1},张三丰,东城街道导入路 1 号,东城,C33\r\n`
+  + `东城导入测试乙电子有限公司,${GOOD2},李四,东城街道导入路 2 号,441900003,C39\r\n`
+  + `东城导入测试重复公司,${GOOD1},赵六,东城街道导入路 3 号,东城,\r\n`
+  + `东城导入测试校验错误公司,${BAD_WRONG},,东城街道导入路 4 号,东城,\r\n`
+  + `东城导入测试未知镇街公司,${uscc(20261104)},,某路 5 号,火星镇,\r\n`
 
 describe('units: register, search, edit, conflict, archive, isolation', async () => {
   let srv
@@ -234,6 +265,59 @@ describe('units: register, search, edit, conflict, archive, isolation', async ()
     await p.locator('[data-test=unit-status]', { hasText: '已归档' }).waitFor()
     assert.equal(await p.locator('[data-test=unit-edit]').count(), 0)
     await shot(p, '37-unit-archived')
+  })
+
+  test('import a CSV: a too large file refused, a dry run reports the exact rows, commit, export Excel', async (t) => {
+    if (skip)
+      return t.skip('no registry API')
+    const p = a.page
+    await p.goto(`${srv.url}/units`)
+    await p.locator('[data-test=unit-table]').waitFor()
+    await p.locator('[data-test=import-units]').click()
+    await p.locator('[data-test=import-dialog]').waitFor()
+    /* Over the server's 1 MiB: refused in the browser, nothing sent. */
+    await p.locator('[data-test=import-file]').setInputFiles({ name: 'big.csv', mimeType: 'text/csv',
+      buffer: Buffer.alloc(1024 * 1024 + 1, 0x41) })
+    await p.locator('[data-test=import-problem]', { hasText: '文件超过 1 MB' }).waitFor()
+    assert.equal(await p.locator('[data-test=import-dry-run]').isDisabled(), true)
+    await p.locator('[data-test=import-file]').setInputFiles({ name: '单位导入.csv', mimeType: 'text/csv',
+      buffer: Buffer.from(IMPORT_CSV) })
+    assert.equal(await p.locator('[data-test=import-problem]').count(), 0)
+    await p.locator('[data-test=import-dry-run]').click()
+    await p.locator('[data-test=import-status]', { hasText: '预检完成' }).waitFor()
+    const count = async (k) => Number(await p.locator(`[data-test=count-${k}]`).innerText())
+    assert.deepEqual([await count('rows'), await count('created'), await count('updated'), await count('rejected')], [5, 2, 0, 3])
+    const rows = await p.locator('[data-test=import-report] .el-table__body tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())))
+    assert.deepEqual(rows, [
+      ['4', '统一社会信用代码', '统一社会信用代码与第 2 行重复'],
+      ['5', '统一社会信用代码', `统一社会信用代码校验位错误（应为 ${BAD[17]}）`],
+      ['6', '镇街', '未知镇街：火星镇'],
+    ])
+    await shot(p, '3a-import-dry-run')
+    let r = await api(p, 'GET', `/api/v1/units?q=${encodeURIComponent('导入测试')}`)
+    assert.equal(r.body.page.total, 0, 'a dry run writes nothing')
+
+    await p.locator('[data-test=import-commit]').click()
+    await p.locator('[data-test=import-status]', { hasText: '导入完成' }).waitFor()
+    assert.deepEqual([await count('created'), await count('rejected')], [2, 3])
+    await shot(p, '3b-import-committed')
+    await p.locator('[data-test=import-close]').click()
+    r = await api(p, 'GET', `/api/v1/units?q=${encodeURIComponent('导入测试')}`)
+    assert.equal(r.body.page.total, 2)
+
+    await p.locator('[data-test=unit-q]').fill('导入测试')
+    await p.locator('[data-test=unit-search]').click()
+    await p.locator('[data-test=unit-total]', { hasText: '共 2 条' }).waitFor()
+    await p.locator('[data-test=unit-table] .el-table__body', { hasText: '东城导入测试乙电子有限公司' }).waitFor()
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.locator('[data-test=export-xlsx]').click()])
+    assert.match(dl.suggestedFilename(), /^单位名录-\d{8}\.xlsx$/)
+    const file = join(ARTIFACTS, dl.suggestedFilename())
+    await dl.saveAs(file)
+    assert.ok(statSync(file).size > 0)
+    assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK')
+    await see(p, '已导出')
+    await shot(p, '3c-units-exported')
   })
 
   test('on a phone the list is cards and the menu a drawer', async (t) => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   ApiError, IdempotencyKeeper, NETWORK_ERROR, etagVersion, formatIfMatch, request, requestList,
-  requestVersioned, retryPolicy, setHttpHooks,
+  requestBlob, requestVersioned, retryPolicy, setHttpHooks,
 } from './http'
 
 interface Call { url: string; init: RequestInit }
@@ -59,6 +59,30 @@ afterEach(() => {
 })
 
 describe('request basics', () => {
+  it('sends a raw body with its media type (CSV import)', async () => {
+    replies.push(json(200, { data: { rows: 2 } }))
+    const file = new Blob(['name,uscc\r\n'], { type: 'text/csv' })
+    const r = await request<{ rows: number }>('POST', '/api/v1/units/import', { query: { mode: 'dry-run' }, raw: { data: file, type: 'text/csv' } })
+    expect(r).toEqual({ rows: 2 })
+    expect(calls[0]!.url).toBe('/api/v1/units/import?mode=dry-run')
+    expect(header(calls[0]!, 'Content-Type')).toBe('text/csv')
+    expect(header(calls[0]!, 'X-CSRF-Token')).toBe('tok-123')
+    expect(calls[0]!.init.body).toBe(file)
+  })
+
+  it('downloads a blob and turns an error answer into an ApiError (export over the cap)', async () => {
+    replies.push(new Response('PK\x03\x04', { status: 200, headers: { 'Content-Type': 'application/octet-stream' } }),
+      envelope(422, 'policy', null, 'the filter selects 300000 units; an export holds at most 200000'))
+    const ok = await requestBlob('/api/v1/units/export', { format: 'xlsx', q: '' })
+    expect(calls[0]!.url).toBe('/api/v1/units/export?format=xlsx')
+    expect(ok.blob.size).toBeGreaterThan(0)
+    expect(ok.filename).toBeNull()
+    const e = await fail(requestBlob('/api/v1/units/export', { format: 'csv' }))
+    expect(e).toBeInstanceOf(ApiError)
+    expect(e.status).toBe(422)
+    expect(e.code).toBe('policy')
+  })
+
   it('sends same-origin credentials, JSON body and the CSRF token on writes only', async () => {
     replies.push(json(200, { data: { ok: 1 } }), json(200, { data: [] , page: { offset: 0, limit: 20, total: 0 } }))
     const r = await request<{ ok: number }>('POST', '/api/v1/x', { body: { a: 1 } })

@@ -38,6 +38,8 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   query?: Query
   body?: unknown
+  /* A body sent as is with its media type (a CSV file), instead of JSON. */
+  raw?: { data: Blob | string; type: string }
   /* The version read (ETag value or the number); sent as If-Match. */
   ifMatch?: string | number | null
   /* For creates: reuse the same key when the user retries the same form. */
@@ -181,8 +183,11 @@ interface RawResult {
 
 async function send(method: Method, path: string, opts: RequestOptions): Promise<RawResult> {
   const headers: Record<string, string> = { Accept: 'application/json' }
-  let body: string | undefined
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined
+  if (opts.raw !== undefined) {
+    headers['Content-Type'] = opts.raw.type
+    body = opts.raw.data
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }

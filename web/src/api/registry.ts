@@ -2,7 +2,7 @@
  * The registry module's API (户籍化管理: src/api/api_registry.c): towns,
  * grids, units with history and unmasking, buildings and places.
  */
-import { request, requestList, requestVersioned } from './http'
+import { request, requestBlob, requestList, requestVersioned } from './http'
 import type { ListResult, Versioned } from './http'
 import type { AuditRow } from './audit'
 
@@ -202,4 +202,45 @@ export function updatePlace(id: string, version: string | number, body: Record<s
 
 export function archivePlace(id: string, version: string | number): Promise<Versioned<Place>> {
   return requestVersioned<Place>('POST', `/api/v1/places/${encodeURIComponent(id)}/archive`, { ifMatch: version })
+}
+
+/* One rejected (or warned) row of an import: the spreadsheet's row number,
+ * the column key (or "row" for the whole row) and the server's reason. */
+export interface ImportIssue {
+  row: number
+  field: string
+  reason: string
+}
+
+/* The answer of POST /units/import (docs/modules/registry.md "Import"). */
+export interface ImportReport {
+  import_id: string
+  mode: 'dry-run' | 'commit'
+  encoding: string
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  rejected: number
+  changed: boolean
+  summary: string
+  ignored_columns: string[]
+  errors: ImportIssue[]
+  errors_truncated: boolean
+  warnings: ImportIssue[]
+}
+
+export type ImportMode = 'dry-run' | 'commit'
+export type ExportFormat = 'csv' | 'xlsx'
+
+/* The CSV file as the body; the server detects UTF-8 or GB18030. */
+export function importUnit(file: Blob, mode: ImportMode): Promise<ImportReport> {
+  return request<ImportReport>('POST', '/api/v1/units/import', {
+    query: { mode }, raw: { data: file, type: 'text/csv' },
+  })
+}
+
+/* The list's filters and sort as a file (paging ignored by the server). */
+export function exportUnit(q: UnitQuery, format: ExportFormat): Promise<Blob> {
+  return requestBlob('/api/v1/units/export', { ...q, format }).then((r) => r.blob)
 }

@@ -6,8 +6,11 @@
  */
 import { computed, reactive, ref, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
-import { listUnit, UNIT_CATEGORIES, UNIT_SORTS, UNIT_STATUSES } from '@/api/registry'
-import type { Grid, UnitBrief, UnitQuery } from '@/api/registry'
+import { exportUnit, listUnit, UNIT_CATEGORIES, UNIT_SORTS, UNIT_STATUSES } from '@/api/registry'
+import type { ExportFormat, Grid, UnitBrief, UnitQuery } from '@/api/registry'
+import { t } from '@/i18n'
+import { ElMessage } from 'element-plus'
+import { exportFilename, exportQuery } from './unitIo'
 import { useUserStore } from '@/store/user'
 import { useRegistryStore } from '@/store/registry'
 import { showError } from '@/utils/feedback'
@@ -77,6 +80,29 @@ export function useUnitList() {
     }
   }
 
+  /* The filtered list as a file (REG-029), named by the console. */
+  const exporting = ref<ExportFormat | null>(null)
+  async function exportAs(format: ExportFormat): Promise<void> {
+    exporting.value = format
+    try {
+      const blob = await exportUnit(exportQuery(query), format)
+      const name = exportFilename(format, new Date(), t('units.io.filename'))
+      const url = URL.createObjectURL(blob)
+      const a = document.createElement('a')
+      a.href = url
+      a.download = name
+      document.body.appendChild(a)
+      a.click()
+      a.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 60000)
+      ElMessage.success(t('units.io.exported', { name }))
+    } catch (e) {
+      await showError(e)
+    } finally {
+      exporting.value = null
+    }
+  }
+
   async function loadGrids(): Promise<void> {
     const town = query.town || fixedTown.value
     try {
@@ -136,6 +162,6 @@ export function useUnitList() {
 
   return {
     query, total, rows, loading, grids, canWrite, fixedTown, showTownFilter, registry,
-    load, search, reset, onTown, currentPage, onSize, onSort, defaultSort,
+    load, search, reset, exportAs, exporting, onTown, currentPage, onSize, onSort, defaultSort,
   }
 }
