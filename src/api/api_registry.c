@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/clock.h"
+#include "../core/mem.h"
 #include "../domain/registry.h"
 #include "../domain/registry_io.h"
 #include "api.h"
@@ -272,6 +274,9 @@ api_registry_unit_export(struct req *r, struct resp *w)
 	if ((rc = registry_export_units(r->st, r->who, &q,
 	    format ? format : "csv", &data, &len, &rows, &r->err)) < 0)
 		return rc;
+	/* The server-chosen name is ASCII; the console may rename it. */
+	w->attachment = xasprintf("units-%lld.%s", (long long)clock_now(),
+	    format && strcmp(format, "xlsx") == 0 ? "xlsx" : "csv");
 	return resp_raw(w, 200, registry_export_ctype(format), data, len);
 }
 

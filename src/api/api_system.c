@@ -108,7 +108,11 @@ api_system_openapi(struct req *r, struct resp *w)
 		    json_sprintf("%s %s", rt->method, rt->pattern));
 		if (rt->flags & ROUTE_WRITE)
 			json_object_set_new(op, "x-audited", json_true());
-		if (rt->body)
+		if (rt->flags & ROUTE_CSV)
+			json_object_set_new(op, "requestBody", json_pack(
+			    "{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+			    "text/csv", "schema", "type", "string"));
+		else if (rt->body)
 			json_object_set_new(op, "requestBody", json_pack(
 			    "{s:b, s:{s:{s:o}}}", "required", 1, "content",
 			    "application/json", "schema",

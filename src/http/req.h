@@ -53,6 +53,7 @@ struct resp {
 	char		*set_cookie;	/* owned */
 	char		*etag;		/* owned */
 	int		 retry_after;	/* seconds, 0 = none */
+	char		*attachment;	/* download file name (ASCII), owned */
 };
 
 /* The value of header name (case-insensitive), or NULL. */

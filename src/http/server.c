@@ -154,6 +154,13 @@ server_send(struct MHD_Connection *c, int status, const char *ctype,
 			    w->set_cookie);
 		if (w->etag)
 			MHD_add_response_header(mr, "ETag", w->etag);
+		if (w->attachment) {
+			char	*cd = xasprintf("attachment; filename=\"%s\"",
+			    w->attachment);
+
+			MHD_add_response_header(mr, "Content-Disposition", cd);
+			free(cd);
+		}
 		if (w->retry_after > 0) {
 			snprintf(tmp, sizeof(tmp), "%d", w->retry_after);
 			MHD_add_response_header(mr, "Retry-After", tmp);
@@ -413,6 +420,7 @@ server_api(struct MHD_Connection *c, const char *url, const char *method,
 	json_decref(r.json);
 	free(w.set_cookie);
 	free(w.etag);
+	free(w.attachment);
 	return ret;
 }
 

@@ -259,6 +259,7 @@ test('REG-029 export: CSV with BOM and Chinese headers parses back, personal dat
   let r = await getBytes(off, `/api/v1/units/export?format=csv&town=${B}`);
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
+  assert.match(r.headers.get('content-disposition'), /^attachment; filename="units-\d+\.csv"$/);
   assert.deepEqual([...r.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const text = r.bytes.toString('utf8').slice(1);
   assert.ok(!text.includes('张三丰') && !text.includes('李四'), 'names are masked');
