@@ -137,6 +137,78 @@ api_registry_if_match(struct req *r, int64_t *version)
 	return req_if_match(r, version, &r->err);
 }
 
+/*
+ * The shapes most routes share, each given its domain function: read one
+ * record by id; update one with If-Match and the body; change its state
+ * (close, archive) with an optional If-Match; create one under a unit.
+ */
+typedef int (*api_registry_get_fn)(struct store *, struct actor *, int64_t,
+    json_t **, struct err *);
+typedef int (*api_registry_upd_fn)(struct store *, struct actor *, int64_t,
+    int64_t, const json_t *, json_t **, struct err *);
+typedef int (*api_registry_state_fn)(struct store *, struct actor *, int64_t,
+    int64_t, json_t **, struct err *);
+typedef int (*api_registry_child_fn)(struct store *, struct actor *, int64_t,
+    const json_t *, json_t **, struct err *);
+
+static int
+api_registry_by_id(struct req *r, struct resp *w, api_registry_get_fn fn)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = fn(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_update(struct req *r, struct resp *w, api_registry_upd_fn fn)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = fn(r->st, r->who, id, version, r->json, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_state(struct req *r, struct resp *w, api_registry_state_fn fn)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = api_registry_if_match(r, &version)) < 0)
+		return rc;
+	if ((rc = fn(r->st, r->who, id, version, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 0);
+}
+
+static int
+api_registry_child(struct req *r, struct resp *w, api_registry_child_fn fn)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = fn(r->st, r->who, id, r->json, &j, &r->err)) < 0)
+		return rc;
+	return api_registry_out(w, j, 1);
+}
+
 static int
 api_registry_towns(struct req *r, struct resp *w)
 {
@@ -181,47 +253,19 @@ api_registry_grid_create(struct req *r, struct resp *w)
 static int
 api_registry_grid_get(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_grid_get(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_by_id(r, w, registry_grid_get);
 }
 
 static int
 api_registry_grid_patch(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_grid_update(r->st, r->who, id, version, r->json, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_update(r, w, registry_grid_update);
 }
 
 static int
 api_registry_grid_archive(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_registry_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = registry_grid_archive(r->st, r->who, id, version, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_state(r, w, registry_grid_archive);
 }
 
 /* The filters and sort of a unit list (paging aside). */
@@ -371,63 +415,25 @@ api_registry_unit_create(struct req *r, struct resp *w)
 static int
 api_registry_unit_get(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_unit_get(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_by_id(r, w, registry_unit_get);
 }
 
 static int
 api_registry_unit_patch(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_unit_update(r->st, r->who, id, version, r->json, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_update(r, w, registry_unit_update);
 }
 
 static int
 api_registry_unit_close(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_registry_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = registry_unit_close(r->st, r->who, id, version, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_state(r, w, registry_unit_close);
 }
 
 static int
 api_registry_unit_archive(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_registry_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = registry_unit_archive(r->st, r->who, id, version, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_state(r, w, registry_unit_archive);
 }
 
 static int
@@ -519,123 +525,49 @@ api_registry_places(struct req *r, struct resp *w)
 static int
 api_registry_building_create(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_building_create(r->st, r->who, id, r->json, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 1);
+	return api_registry_child(r, w, registry_building_create);
 }
 
 static int
 api_registry_place_create(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_place_create(r->st, r->who, id, r->json, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 1);
+	return api_registry_child(r, w, registry_place_create);
 }
 
 static int
 api_registry_building_get(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_building_get(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_by_id(r, w, registry_building_get);
 }
 
 static int
 api_registry_place_get(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_place_get(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_by_id(r, w, registry_place_get);
 }
 
 static int
 api_registry_building_patch(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_building_update(r->st, r->who, id, version, r->json,
-	    &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_update(r, w, registry_building_update);
 }
 
 static int
 api_registry_place_patch(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_place_update(r->st, r->who, id, version, r->json,
-	    &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_update(r, w, registry_place_update);
 }
 
 static int
 api_registry_building_archive(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_registry_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = registry_building_archive(r->st, r->who, id, version, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_state(r, w, registry_building_archive);
 }
 
 static int
 api_registry_place_archive(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_registry_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = registry_place_archive(r->st, r->who, id, version, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
+	return api_registry_state(r, w, registry_place_archive);
 }
 
 const struct route api_registry_routes[] = {
