@@ -302,8 +302,11 @@ api_account_user_patch(struct req *r, struct resp *w)
 	return rc;
 }
 
+/* Disable and enable share one shape; fn is the domain call. */
 static int
-api_account_user_disable(struct req *r, struct resp *w)
+api_account_user_state(struct req *r, struct resp *w,
+    int (*fn)(struct store *, struct actor *, int64_t, struct account_user **,
+    struct err *))
 {
 	struct account_user	*u = NULL;
 	int64_t			 id;
@@ -311,7 +314,7 @@ api_account_user_disable(struct req *r, struct resp *w)
 
 	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
 		return rc;
-	if ((rc = account_user_disable(r->st, r->who, id, &u, &r->err)) < 0)
+	if ((rc = fn(r->st, r->who, id, &u, &r->err)) < 0)
 		return rc;
 	rc = api_account_user_out(w, u, 0);
 	account_user_free(u);
@@ -319,19 +322,15 @@ api_account_user_disable(struct req *r, struct resp *w)
 }
 
 static int
+api_account_user_disable(struct req *r, struct resp *w)
+{
+	return api_account_user_state(r, w, account_user_disable);
+}
+
+static int
 api_account_user_enable(struct req *r, struct resp *w)
 {
-	struct account_user	*u = NULL;
-	int64_t			 id;
-	int			 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = account_user_enable(r->st, r->who, id, &u, &r->err)) < 0)
-		return rc;
-	rc = api_account_user_out(w, u, 0);
-	account_user_free(u);
-	return rc;
+	return api_account_user_state(r, w, account_user_enable);
 }
 
 static int
