@@ -515,6 +515,7 @@ cmd_serve(const struct opts *o)
 	c.origins = o->origins;
 	c.threads = o->threads;
 	c.max_body = 1 << 20;
+	c.max_csv_body = 16 << 20;
 	c.conn_limit = 4096;
 	c.timeout_s = 60;
 	c.trust_proxy = o->trust_proxy;

@@ -173,6 +173,33 @@ router_free_params(struct req *r)
 		free((char *)(uintptr_t)r->params[--r->nparams].key);
 }
 
+unsigned
+router_flags_for(const char *method, const char *path)
+{
+	const struct route	*rt;
+	struct req		 r;
+	char			*p, *segs[ROUTER_MAX_SEGS];
+	unsigned		 flags = 0;
+	int			 i, n, nsegs;
+
+	memset(&r, 0, sizeof(r));
+	p = xstrdup(path);
+	if ((nsegs = router_split(p, segs)) >= 0) {
+		n = router_nroutes();
+		for (i = 0; i < n; i++) {
+			rt = router_route(i);
+			if (strcmp(rt->method, method) != 0 ||
+			    !router_match(rt->pattern, segs, nsegs, &r))
+				continue;
+			router_free_params(&r);
+			flags = rt->flags;
+			break;
+		}
+	}
+	free(p);
+	return flags;
+}
+
 void
 router_error(struct resp *w, int rc, const struct err *e,
     const char *request_id)

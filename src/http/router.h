@@ -35,6 +35,12 @@ const struct route *router_route(int idx);
  */
 int		 router_handle(struct req *r, struct resp *w, int *route_idx);
 
+/*
+ * The flags of the route method and path would reach, or 0 when none
+ * matches (used by the server to pick a body limit before reading it).
+ */
+unsigned	 router_flags_for(const char *method, const char *path);
+
 /* Render the error envelope for rc into w. */
 void		 router_error(struct resp *w, int rc, const struct err *e,
 		    const char *request_id);

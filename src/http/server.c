@@ -34,6 +34,8 @@
 
 struct conn_state {
 	struct buf	body;
+	size_t		limit;		/* body limit of the route reached */
+	int		limit_known;
 	int		too_large;
 	int64_t		t0;
 };
@@ -389,7 +391,7 @@ server_api(struct MHD_Connection *c, const char *url, const char *method,
 
 	if (cs->too_large)
 		rc = err_set(&r.err, ERR_TOO_LARGE, "", "request body larger "
-		    "than %zu bytes", srv->max_body);
+		    "than %zu bytes", cs->limit);
 	else if ((r.st = server_store(&r.err)) == NULL)
 		rc = err_set(&r.err, ERR_UNAVAILABLE, NULL, NULL);
 	else
@@ -424,6 +426,23 @@ server_api(struct MHD_Connection *c, const char *url, const char *method,
 	return ret;
 }
 
+/*
+ * The body limit of the request: that of JSON bodies, raised for a route
+ * that takes a CSV file (ROUTE_CSV) — looked up only once a body grows
+ * past the JSON limit, so ordinary requests pay nothing for it.
+ */
+static size_t
+server_limit(struct conn_state *cs, const char *method, const char *url)
+{
+	if (!cs->limit_known) {
+		cs->limit_known = 1;
+		if (strncmp(url, "/api/", 5) == 0 &&
+		    (router_flags_for(method, url) & ROUTE_CSV))
+			cs->limit = srv->max_csv_body;
+	}
+	return cs->limit;
+}
+
 static enum MHD_Result
 server_access(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -440,17 +459,21 @@ server_access(void *cls, struct MHD_Connection *c, const char *url,
 		cs = xcalloc(1, sizeof(*cs));
 		buf_init(&cs->body);
 		cs->t0 = clock_mono_us();
+		cs->limit = srv->max_body;
 		clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "Content-Length");
 		if (clen && (str_to_i64(clen, 0, INT64_MAX, &v) < 0 ||
-		    (size_t)v > srv->max_body))
+		    ((size_t)v > cs->limit &&
+		    (size_t)v > server_limit(cs, method, url))))
 			cs->too_large = 1;
 		*con_cls = cs;
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
 		if (!cs->too_large &&
-		    cs->body.len + *upload_data_size <= srv->max_body)
+		    (cs->body.len + *upload_data_size <= cs->limit ||
+		    cs->body.len + *upload_data_size <= server_limit(cs, method,
+		    url)))
 			buf_add(&cs->body, upload_data, *upload_data_size);
 		else
 			cs->too_large = 1;

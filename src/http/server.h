@@ -19,6 +19,7 @@ struct server_conf {
 	const char		*origins;	/* extra allowed Origins, or NULL */
 	int			 threads;	/* worker threads */
 	size_t			 max_body;	/* bytes */
+	size_t			 max_csv_body;	/* bytes, ROUTE_CSV routes */
 	unsigned		 conn_limit;
 	unsigned		 timeout_s;	/* idle connection timeout */
 	int			 trust_proxy;	/* take X-Real-IP from nginx */

@@ -173,6 +173,26 @@ test('REG-025..028 import: exact per-row report, dry run stores nothing, the sam
   assert.equal(await count('units'), 3);
 });
 
+test('I-1 a CSV import may exceed the 1 MiB JSON limit (up to 16 MiB); JSON bodies may not', async () => {
+  // About 12 000 rows, 1.3 MiB: larger than any JSON body may be.
+  let body = HEADER;
+  for (let i = 0; i < 12000; i++) {
+    body += `东莞市大文件测试第${i}号五金制品有限公司,${uscc(50000000 + i)},,东莞市虎门镇测试路${i}号,,虎门,,,\r\n`;
+  }
+  const buf = Buffer.from(body);
+  assert.ok(buf.length > 1 << 20, `${buf.length} bytes`);
+  const units0 = await count('units');
+  const r = await off.post('/api/v1/units/import?mode=dry-run', buf, CSV);
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  assert.equal(await count('units'), units0, 'a dry run stores nothing');
+  // A JSON body of the same size is still refused.
+  const big = JSON.stringify({ name: 'x'.repeat(buf.length) });
+  assertError(assert, await off.post('/api/v1/units', big), 413, 'too_large');
+  // And a CSV past 16 MiB too, before it is read.
+  const huge = Buffer.alloc((16 << 20) + 1, 0x41);
+  assertError(assert, await off.post('/api/v1/units/import?mode=dry-run', huge, CSV), 413, 'too_large');
+});
+
 test('REG-026 import: GB18030 by detection or charset; a town officer imports into their town only', async () => {
   const text = `名称,统一社会信用代码,镇街,地址\n东莞某某酒店,${uscc(501)},东城,东莞市东城街道某路1号\n`
     + `虎门某某酒店,${uscc(502)},虎门,东莞市虎门镇某路2号\n`;

@@ -275,10 +275,10 @@ describe('units: register, search, edit, conflict, archive, isolation', async ()
     await p.locator('[data-test=unit-table]').waitFor()
     await p.locator('[data-test=import-units]').click()
     await p.locator('[data-test=import-dialog]').waitFor()
-    /* Over the server's 1 MiB: refused in the browser, nothing sent. */
+    /* Over the server's 16 MiB CSV cap: refused in the browser, nothing sent. */
     await p.locator('[data-test=import-file]').setInputFiles({ name: 'big.csv', mimeType: 'text/csv',
-      buffer: Buffer.alloc(1024 * 1024 + 1, 0x41) })
-    await p.locator('[data-test=import-problem]', { hasText: '文件超过 1 MB' }).waitFor()
+      buffer: Buffer.alloc(16 * 1024 * 1024 + 1, 0x41) })
+    await p.locator('[data-test=import-problem]', { hasText: '文件超过 16 MB' }).waitFor()
     assert.equal(await p.locator('[data-test=import-dry-run]').isDisabled(), true)
     await p.locator('[data-test=import-file]').setInputFiles({ name: '单位导入.csv', mimeType: 'text/csv',
       buffer: Buffer.from(IMPORT_CSV) })

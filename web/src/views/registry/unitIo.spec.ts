@@ -30,12 +30,12 @@ describe('export', () => {
 })
 
 describe('import file check', () => {
-  it('refuses no file, an empty file and more than 1 MiB', () => {
+  it('refuses no file, an empty file and more than 16 MiB', () => {
     expect(importFileProblem(null)).toBe('units.io.noFile')
     expect(importFileProblem({ name: 'a.csv', size: 0 })).toBe('units.io.emptyFile')
     expect(importFileProblem({ name: 'a.csv', size: IMPORT_MAX_BYTES + 1 })).toBe('units.io.tooLarge')
     expect(importFileProblem({ name: 'a.csv', size: IMPORT_MAX_BYTES })).toBeNull()
-    expect(IMPORT_MAX_BYTES).toBe(1048576)
+    expect(IMPORT_MAX_BYTES).toBe(16777216)
   })
 })
 

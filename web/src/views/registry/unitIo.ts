@@ -6,8 +6,8 @@
 import type { ExportFormat, ImportIssue, UnitQuery } from '@/api/registry'
 import type { Translate } from '@/utils/errors'
 
-/* The server's request body cap (1 MiB): a larger file is refused whole. */
-export const IMPORT_MAX_BYTES = 1024 * 1024
+/* The server's body cap for CSV imports (16 MiB): a larger file is refused whole. */
+export const IMPORT_MAX_BYTES = 16 * 1024 * 1024
 
 function pad(n: number): string {
   return n < 10 ? '0' + n : String(n)

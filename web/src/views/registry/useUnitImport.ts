@@ -1,7 +1,7 @@
 /*
  * 批量导入 (registry:write): choose a CSV file, dry-run it, read the counts
  * and the rejected rows, then commit the same file and read the result.
- * The file is checked against the server's 1 MiB body cap before sending.
+ * The file is checked against the server's 16 MiB body cap for CSV imports before sending.
  */
 import { computed, ref, shallowRef } from 'vue'
 import { importUnit } from '@/api/registry'
