@@ -273,25 +273,6 @@ reg_like(const char *s, int prefix_only)
 	return p;
 }
 
-int
-reg_tx_start(struct store *st, int *own, struct err *e)
-{
-	*own = !store_in_tx(st);
-	return *own ? store_begin(st, e) : 0;
-}
-
-int
-reg_tx_end(struct store *st, int own, int rc, struct err *e)
-{
-	if (!own)
-		return rc;
-	if (rc < 0) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, e);
-}
-
 /* The field-table engine. */
 
 int
@@ -711,7 +692,7 @@ registry_sync_towns(struct store *st, const char *path, struct err *e)
 	if ((rc = reg_town_read(path, &t, &n, e)) < 0)
 		return rc;
 	actor_system(&sys, "towns-sync");
-	if ((rc = reg_tx_start(st, &own, e)) < 0)
+	if ((rc = store_begin_own(st, &own, e)) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if ((rc = reg_town_put(st, &t[i], i + 1, now, &changed,
@@ -728,7 +709,7 @@ registry_sync_towns(struct store *st, const char *path, struct err *e)
 		if (rc < 0)
 			break;
 	}
-	rc = reg_tx_end(st, own, rc, e);
+	rc = store_end_own(st, own, rc, e);
 out:
 	free(t);
 	return rc;

@@ -69,241 +69,12 @@ static const char reg_exp_sql_get[] =
     "SELECT id, actor, at, format, filter, rows FROM unit_exports "
     "WHERE id = ?";
 
-/* The query: the same clauses as registry_unit_list(). */
-
-struct reg_exp_q {
-	struct store_val	 args[24];
-	int			 n;
-	char			*keep[12];
-	int			 nkeep;
-	struct buf		 where;
-	struct buf		 order;
-};
-
-static const char *
-reg_exp_keep(struct reg_exp_q *x, char *s)
-{
-	x->keep[x->nkeep++] = s;
-	return s;
-}
+/* The query is the list's: reg_unit_filter_build() (registry_unit.c). */
 
 static int
 reg_exp_given(const char *s)
 {
 	return s != NULL && *s != '\0';
-}
-
-static int
-reg_exp_filter_text(const char *v, const char *field, size_t max,
-    struct err *e)
-{
-	size_t	n = strlen(v), i;
-
-	if (!str_utf8_valid(v, n) || str_utf8_len(v) > max)
-		return err_set(e, ERR_INVALID, field, "%s must be at most %zu "
-		    "characters (REG-021)", field, max);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20)
-			return err_set(e, ERR_INVALID, field, "%s contains "
-			    "control characters", field);
-	return 0;
-}
-
-static const struct {
-	const char	*key;
-	const char	*order;
-	const char	*scan;
-} reg_exp_sorts[] = {
-	{ "name", "u.name_key{d}, u.id{d}", "u.name_key || ''{d}, u.id{d}" },
-	{ "created_at", "u.created_at{d}, u.id{d}",
-	    "u.created_at + 0{d}, u.id{d}" },
-	{ "updated_at", "u.updated_at{d}, u.id{d}",
-	    "u.updated_at + 0{d}, u.id{d}" },
-	{ "town", "u.town_code{d}, u.name_key{d}, u.id{d}",
-	    "u.town_code || ''{d}, u.name_key{d}, u.id{d}" },
-	{ NULL, NULL, NULL },
-};
-
-static void
-reg_exp_order(struct buf *b, const char *pat, int desc)
-{
-	const char	*p;
-
-	for (p = pat; *p; p++) {
-		if (strncmp(p, "{d}", 3) == 0) {
-			if (desc)
-				buf_adds(b, " DESC");
-			p += 2;
-		} else
-			buf_addc(b, *p);
-	}
-}
-
-static void
-reg_exp_prefix(struct reg_exp_q *x, const char *prefix)
-{
-	char	*f = reg_fold(prefix), lo[REG_KEY_HEX], *hi;
-	size_t	 len = strlen(f);
-
-	if (len > REG_KEY_BYTES) {
-		reg_name_key(f, lo);
-		buf_adds(&x->where, " AND u.name_key = ? AND LOWER(u.name) LIKE "
-		    "? ESCAPE '\\'");
-		x->args[x->n++] = SV_S(reg_exp_keep(x, xstrdup(lo)));
-		x->args[x->n++] = SV_S(reg_exp_keep(x, reg_like(f, 1)));
-		free(f);
-		return;
-	}
-	str_hex((const unsigned char *)f, len, lo);
-	f[len - 1] = (char)((unsigned char)f[len - 1] + 1);
-	hi = xmalloc(2 * len + 1);
-	str_hex((const unsigned char *)f, len, hi);
-	buf_adds(&x->where, " AND u.name_key >= ? AND u.name_key < ?");
-	x->args[x->n++] = SV_S(reg_exp_keep(x, xstrdup(lo)));
-	x->args[x->n++] = SV_S(reg_exp_keep(x, hi));
-	free(f);
-}
-
-static const struct registry_category *
-reg_exp_cat(const char *name)
-{
-	const struct registry_category	*c;
-
-	for (c = registry_categories; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static int
-reg_exp_build(struct store *st, const struct actor *who,
-    const struct registry_unit_query *q, struct reg_exp_q *x, struct err *e)
-{
-	const struct registry_category	*c;
-	struct reg_scope		 s;
-	const char			*sort = q->sort;
-	char				 norm[IDENT_USCC_LEN + 1], *f;
-	int64_t				 gid;
-	int				 i, si = -1, desc = 0, scan = 0, rc;
-
-	if (!reg_exp_given(sort))
-		sort = "name";
-	if (*sort == '-') {
-		desc = 1;
-		sort++;
-	}
-	for (i = 0; reg_exp_sorts[i].key; i++)
-		if (strcmp(reg_exp_sorts[i].key, sort) == 0)
-			si = i;
-	if (si < 0)
-		return err_set(e, ERR_INVALID, "sort", "cannot sort by %.40s "
-		    "(REG-021)", sort);
-	buf_adds(&x->where, "WHERE 1 = 1");
-	/* REG-010: the caller's jurisdiction. */
-	reg_scope_of(who, &s);
-	switch (s.kind) {
-	case RS_ALL:
-		break;
-	case RS_TOWN:
-		buf_adds(&x->where, " AND u.town_code = ?");
-		x->args[x->n++] = SV_S(reg_exp_keep(x, xstrdup(s.town)));
-		break;
-	case RS_GRID:
-		buf_adds(&x->where, " AND u.grid_id = ?");
-		x->args[x->n++] = SV_I(s.id);
-		break;
-	case RS_UNIT:
-		buf_adds(&x->where, " AND u.id = ?");
-		x->args[x->n++] = SV_I(s.id);
-		break;
-	default:
-		return err_set(e, ERR_FORBIDDEN, NULL, "no jurisdiction");
-	}
-	if (reg_exp_given(q->town)) {
-		if ((rc = reg_town_exists(st, q->town, "town", e)) < 0)
-			return rc;
-		buf_adds(&x->where, " AND u.town_code = ?");
-		x->args[x->n++] = SV_S(q->town);
-	}
-	if (reg_exp_given(q->grid)) {
-		if (str_to_i64(q->grid, 1, INT64_MAX, &gid) < 0)
-			return err_set(e, ERR_INVALID, "grid", "grid must be an "
-			    "id");
-		buf_adds(&x->where, " AND u.grid_id = ?");
-		x->args[x->n++] = SV_I(gid);
-	}
-	if (reg_exp_given(q->category)) {
-		if ((c = reg_exp_cat(q->category)) == NULL)
-			return err_set(e, ERR_INVALID, "category", "unknown "
-			    "category (REG-012)");
-		if (c->bit == 0)
-			buf_adds(&x->where, " AND u.categories = 0");
-		else {
-			buf_adds(&x->where, " AND (u.categories & ?) <> 0");
-			x->args[x->n++] = SV_I(c->bit);
-		}
-	}
-	if (reg_exp_given(q->primary_category)) {
-		if (reg_exp_cat(q->primary_category) == NULL)
-			return err_set(e, ERR_INVALID, "primary_category",
-			    "unknown category (REG-012)");
-		buf_adds(&x->where, " AND u.primary_category = ?");
-		x->args[x->n++] = SV_S(q->primary_category);
-	}
-	if (reg_exp_given(q->status)) {
-		if (!reg_choice(registry_unit_statuses, q->status))
-			return err_set(e, ERR_INVALID, "status", "status must be "
-			    "active, closed or archived");
-		buf_adds(&x->where, " AND u.status = ?");
-		x->args[x->n++] = SV_S(q->status);
-	}
-	if (reg_exp_given(q->industry)) {
-		if ((rc = reg_exp_filter_text(q->industry, "industry",
-		    REGISTRY_INDUSTRY_MAX, e)) < 0)
-			return rc;
-		buf_adds(&x->where, " AND u.industry = ?");
-		x->args[x->n++] = SV_S(q->industry);
-	}
-	if (reg_exp_given(q->risk_grade)) {
-		if ((rc = reg_exp_filter_text(q->risk_grade, "risk_grade",
-		    REGISTRY_RISK_MAX, e)) < 0)
-			return rc;
-		buf_adds(&x->where, " AND u.risk_grade = ?");
-		x->args[x->n++] = SV_S(q->risk_grade);
-	}
-	if (reg_exp_given(q->prefix)) {
-		if ((rc = reg_exp_filter_text(q->prefix, "prefix",
-		    REGISTRY_Q_MAX, e)) < 0)
-			return rc;
-		reg_exp_prefix(x, q->prefix);
-	}
-	if (reg_exp_given(q->q)) {
-		if ((rc = reg_exp_filter_text(q->q, "q", REGISTRY_Q_MAX, e)) < 0)
-			return rc;
-		if (ident_uscc_check(q->q, "q", norm, NULL, NULL) == 0) {
-			buf_adds(&x->where, " AND u.uscc = ?");
-			x->args[x->n++] = SV_S(reg_exp_keep(x, xstrdup(norm)));
-		} else {
-			f = reg_fold(q->q);
-			buf_adds(&x->where, " AND (LOWER(u.name) LIKE ? ESCAPE "
-			    "'\\' OR LOWER(u.address) LIKE ? ESCAPE '\\' OR "
-			    "u.uscc LIKE ? ESCAPE '\\')");
-			x->args[x->n] = SV_S(reg_exp_keep(x, reg_like(f, 0)));
-			x->args[x->n + 1] = x->args[x->n];
-			x->n += 2;
-			free(f);
-			f = xstrdup(q->q);
-			for (i = 0; f[i]; i++)
-				if (f[i] >= 'a' && f[i] <= 'z')
-					f[i] = (char)(f[i] - 'a' + 'A');
-			x->args[x->n++] = SV_S(reg_exp_keep(x, reg_like(f, 0)));
-			free(f);
-			scan = 1;
-		}
-	}
-	reg_exp_order(&x->order, scan ? reg_exp_sorts[si].scan :
-	    reg_exp_sorts[si].order, desc);
-	return 0;
 }
 
 /* Rows. */
@@ -459,7 +230,7 @@ reg_exp_audit(struct store *st, struct actor *who, const char *format,
 	int	 own = 0, rc;
 
 	reg_actor_name(who, by);
-	if ((rc = reg_tx_start(st, &own, e)) < 0)
+	if ((rc = store_begin_own(st, &own, e)) < 0)
 		goto out;
 	rc = store_exec(st, reg_exp_sql_ins, STORE_ARGS(SV_I(id), SV_S(by),
 	    SV_I(clock_now()), SV_S(format), SV_S(text), SV_I(rows)), NULL, e);
@@ -470,7 +241,7 @@ reg_exp_audit(struct store *st, struct actor *who, const char *format,
 	if (rc == 0)
 		rc = audit_append_id(st, who, "unit.export", "export", id, rec,
 		    e);
-	rc = reg_tx_end(st, own, rc, e);
+	rc = store_end_own(st, own, rc, e);
 out:
 	json_decref(filter);
 	json_decref(rec);
@@ -492,18 +263,16 @@ registry_export_units(struct store *st, struct actor *who,
     const struct registry_unit_query *q, const char *format, char **data,
     size_t *len, int64_t *rows, struct err *e)
 {
-	struct reg_exp_q	 x;
+	struct reg_unit_filter	 x;
 	struct store_rows	*r = NULL;
 	struct xlsx		*xl = NULL;
 	struct buf		 out, sql, cats;
 	const char		*cells[REG_EXP_COLS];
 	char			 id[24], when[20], *plain = NULL, *masked = NULL;
 	int64_t			 total = 0, n = 0;
-	int			 xlsx, i, rc;
+	int			 xlsx, rc;
 
 	memset(&x, 0, sizeof(x));
-	buf_init(&x.where);
-	buf_init(&x.order);
 	buf_init(&out);
 	buf_init(&sql);
 	buf_init(&cats);
@@ -516,7 +285,7 @@ registry_export_units(struct store *st, struct actor *who,
 		goto out;
 	}
 	xlsx = strcmp(format, "xlsx") == 0;
-	if ((rc = reg_exp_build(st, who, q, &x, e)) < 0)
+	if ((rc = reg_unit_filter_build(st, who, q, &x, e)) < 0)
 		goto out;
 	buf_printf(&sql, "SELECT COUNT(*) FROM units u %s", x.where.data);
 	if ((rc = store_query_int(st, sql.data, x.args, x.n, &total, e)) < 0)
@@ -607,13 +376,10 @@ registry_export_units(struct store *st, struct actor *who,
 	*rows = n;
 	rc = 0;
 out:
-	for (i = 0; i < x.nkeep; i++)
-		free(x.keep[i]);
+	reg_unit_filter_free(&x);
 	free(masked);
 	store_rows_free(r);
 	xlsx_free(xl);
-	buf_free(&x.where);
-	buf_free(&x.order);
 	buf_free(&out);
 	buf_free(&sql);
 	buf_free(&cats);

@@ -864,7 +864,7 @@ reg_imp_finish(struct reg_imp *im, const char *file_sm3, size_t n,
 	char	 tmp[24];
 	int	 own = 0, rc;
 
-	if ((rc = reg_tx_start(im->st, &own, e)) < 0)
+	if ((rc = store_begin_own(im->st, &own, e)) < 0)
 		return rc;
 	*iid = id_next();
 	rc = store_exec(im->st, reg_imp_sql_rec_ins, STORE_ARGS(SV_I(*iid),
@@ -882,7 +882,7 @@ reg_imp_finish(struct reg_imp *im, const char *file_sm3, size_t n,
 		rc = audit_append_id(im->st, im->who, "unit.import", "import",
 		    *iid, rec, e);
 	json_decref(rec);
-	return reg_tx_end(im->st, own, rc, e);
+	return store_end_own(im->st, own, rc, e);
 }
 
 static json_t *

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "../core/buf.h"
+#include "../store/store.h"
 #include "registry.h"
 
 #define REG_TOWN_LEN	9
@@ -60,10 +62,6 @@ char	*reg_fold(const char *s);
  * prefix_only), for LIKE ... ESCAPE '\'. */
 char	*reg_like(const char *s, int prefix_only);
 
-/* Run fn inside a transaction: the caller's, or its own. */
-int	reg_tx_start(struct store *st, int *own, struct err *e);
-int	reg_tx_end(struct store *st, int own, int rc, struct err *e);
-
 /*
  * The field-table engine (STYLE.md: describe fields once).  A table
  * lists the plain columns of a record in the order its SQL uses them;
@@ -111,5 +109,32 @@ struct reg_unit_loc {
 /* The unit if who may see it (else ERR_NOT_FOUND). */
 int	reg_unit_loc(struct store *st, const struct actor *who, int64_t id,
 	    struct reg_unit_loc *out, struct err *e);
+
+/* Strings a query holds while it runs. */
+struct reg_qstr {
+	char	*s[12];
+	int	 n;
+};
+
+/*
+ * The WHERE clause (scope, REG-010; filters, REG-012, REG-021, REG-022),
+ * its arguments and the ORDER BY of a unit list, shared by the list and
+ * the export so that both select exactly the same units.  The argument
+ * array keeps room for the caller's paging.
+ */
+struct reg_unit_filter {
+	struct store_val	 args[24];
+	int			 n;
+	struct reg_qstr		 keep;
+	struct buf		 where;
+	struct buf		 order;
+};
+
+/* Fill x from q for who; ERR_INVALID names the bad filter.  Free x with
+ * reg_unit_filter_free() whatever the result. */
+int	reg_unit_filter_build(struct store *st, const struct actor *who,
+	    const struct registry_unit_query *q, struct reg_unit_filter *x,
+	    struct err *e);
+void	reg_unit_filter_free(struct reg_unit_filter *x);
 
 #endif

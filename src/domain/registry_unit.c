@@ -1248,12 +1248,6 @@ reg_unit_list_row(struct store_rows *r)
 	return j;
 }
 
-/* Strings the query holds while it runs. */
-struct reg_qstr {
-	char	*s[12];
-	int	 n;
-};
-
 static const char *
 reg_keep(struct reg_qstr *k, char *s)
 {
@@ -1380,27 +1374,153 @@ reg_set_given(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+void
+reg_unit_filter_free(struct reg_unit_filter *f)
+{
+	int	i;
+
+	for (i = 0; i < f->keep.n; i++)
+		free(f->keep.s[i]);
+	buf_free(&f->where);
+	buf_free(&f->order);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+reg_unit_filter_build(struct store *st, const struct actor *who,
+    const struct registry_unit_query *q, struct reg_unit_filter *x,
+    struct err *e)
+{
+	const struct registry_category	*c;
+	const char			*sort = q->sort;
+	char				 norm[IDENT_USCC_LEN + 1], *f;
+	int64_t				 gid;
+	int				 i, si = -1, desc = 0, scan = 0, rc;
+
+	memset(x, 0, sizeof(*x));
+	buf_init(&x->where);
+	buf_init(&x->order);
+	if (!reg_set_given(sort))
+		sort = "name";
+	if (*sort == '-') {
+		desc = 1;
+		sort++;
+	}
+	for (i = 0; reg_sorts[i].key; i++)
+		if (strcmp(reg_sorts[i].key, sort) == 0)
+			si = i;
+	if (si < 0)
+		return err_set(e, ERR_INVALID, "sort", "cannot sort by %.40s "
+		    "(REG-021)", sort);
+	buf_adds(&x->where, "WHERE 1 = 1");
+	if ((rc = reg_scope_where(who, &x->where, x->args, &x->n, &x->keep,
+	    e)) < 0)
+		return rc;
+	if (reg_set_given(q->town)) {
+		if ((rc = reg_town_exists(st, q->town, "town", e)) < 0)
+			return rc;
+		buf_adds(&x->where, " AND u.town_code = ?");
+		x->args[x->n++] = SV_S(q->town);
+	}
+	if (reg_set_given(q->grid)) {
+		if (str_to_i64(q->grid, 1, INT64_MAX, &gid) < 0)
+			return err_set(e, ERR_INVALID, "grid", "grid must be an "
+			    "id");
+		buf_adds(&x->where, " AND u.grid_id = ?");
+		x->args[x->n++] = SV_I(gid);
+	}
+	if (reg_set_given(q->category)) {
+		if ((c = reg_cat_find(q->category)) == NULL)
+			return err_set(e, ERR_INVALID, "category", "unknown "
+			    "category (REG-012)");
+		if (c->bit == 0)
+			buf_adds(&x->where, " AND u.categories = 0");
+		else {
+			buf_adds(&x->where, " AND (u.categories & ?) <> 0");
+			x->args[x->n++] = SV_I(c->bit);
+		}
+	}
+	if (reg_set_given(q->primary_category)) {
+		if (reg_cat_find(q->primary_category) == NULL)
+			return err_set(e, ERR_INVALID, "primary_category",
+			    "unknown category (REG-012)");
+		buf_adds(&x->where, " AND u.primary_category = ?");
+		x->args[x->n++] = SV_S(q->primary_category);
+	}
+	if (reg_set_given(q->status)) {
+		if (!reg_choice(registry_unit_statuses, q->status))
+			return err_set(e, ERR_INVALID, "status", "status must be "
+			    "active, closed or archived");
+		buf_adds(&x->where, " AND u.status = ?");
+		x->args[x->n++] = SV_S(q->status);
+	}
+	if (reg_set_given(q->industry)) {
+		if ((rc = reg_filter_text(q->industry, "industry",
+		    REGISTRY_INDUSTRY_MAX, e)) < 0)
+			return rc;
+		buf_adds(&x->where, " AND u.industry = ?");
+		x->args[x->n++] = SV_S(q->industry);
+	}
+	if (reg_set_given(q->risk_grade)) {
+		if ((rc = reg_filter_text(q->risk_grade, "risk_grade",
+		    REGISTRY_RISK_MAX, e)) < 0)
+			return rc;
+		buf_adds(&x->where, " AND u.risk_grade = ?");
+		x->args[x->n++] = SV_S(q->risk_grade);
+	}
+	if (reg_set_given(q->prefix)) {
+		if ((rc = reg_filter_text(q->prefix, "prefix",
+		    REGISTRY_Q_MAX, e)) < 0)
+			return rc;
+		reg_prefix_where(q->prefix, &x->where, x->args, &x->n,
+		    &x->keep);
+	}
+	if (reg_set_given(q->q)) {
+		if ((rc = reg_filter_text(q->q, "q", REGISTRY_Q_MAX, e)) < 0)
+			return rc;
+		if (ident_uscc_check(q->q, "q", norm, NULL, NULL) == 0) {
+			/* A whole USCC: the unique index answers. */
+			buf_adds(&x->where, " AND u.uscc = ?");
+			x->args[x->n++] = SV_S(reg_keep(&x->keep,
+			    xstrdup(norm)));
+		} else {
+			f = reg_fold(q->q);
+			buf_adds(&x->where, " AND (LOWER(u.name) LIKE ? ESCAPE "
+			    "'\\' OR LOWER(u.address) LIKE ? ESCAPE '\\' OR "
+			    "u.uscc LIKE ? ESCAPE '\\')");
+			x->args[x->n] = SV_S(reg_keep(&x->keep,
+			    reg_like(f, 0)));
+			x->args[x->n + 1] = x->args[x->n];
+			x->n += 2;
+			free(f);
+			f = xstrdup(q->q);
+			for (i = 0; f[i]; i++)
+				if (f[i] >= 'a' && f[i] <= 'z')
+					f[i] = (char)(f[i] - 'a' + 'A');
+			x->args[x->n++] = SV_S(reg_keep(&x->keep,
+			    reg_like(f, 0)));
+			free(f);
+			scan = 1;
+		}
+	}
+	reg_order(&x->order, scan ? reg_sorts[si].scan : reg_sorts[si].order,
+	    desc);
+	return 0;
+}
+
 int
 registry_unit_list(struct store *st, struct actor *who,
     const struct registry_unit_query *q, json_t **items, int64_t *total,
     struct err *e)
 {
-	const struct registry_category	*c;
-	struct store_val		 args[24];
-	struct store_rows		*r = NULL;
-	struct reg_qstr			 keep;
-	struct buf			 w, sql, order;
-	json_t				*a = NULL;
-	const char			*sort = q->sort;
-	char				 norm[IDENT_USCC_LEN + 1], *f;
-	int64_t				 gid;
-	int				 n = 0, i, si = -1, desc = 0, scan = 0;
-	int				 rc;
+	struct reg_unit_filter	 x;
+	struct store_rows	*r = NULL;
+	struct buf		 sql;
+	json_t			*a = NULL;
+	int			 rc;
 
-	memset(&keep, 0, sizeof(keep));
-	buf_init(&w);
+	memset(&x, 0, sizeof(x));
 	buf_init(&sql);
-	buf_init(&order);
 	if ((rc = reg_need(who, "registry:read", e)) < 0)
 		goto out;
 	if (q->offset < 0 || q->offset > INT32_MAX) {
@@ -1412,126 +1532,17 @@ registry_unit_list(struct store *st, struct actor *who,
 		    "(REG-021)", REGISTRY_PAGE_MAX);
 		goto out;
 	}
-	if (!reg_set_given(sort))
-		sort = "name";
-	if (*sort == '-') {
-		desc = 1;
-		sort++;
-	}
-	for (i = 0; reg_sorts[i].key; i++)
-		if (strcmp(reg_sorts[i].key, sort) == 0)
-			si = i;
-	if (si < 0) {
-		rc = err_set(e, ERR_INVALID, "sort", "cannot sort by %.40s "
-		    "(REG-021)", sort);
+	if ((rc = reg_unit_filter_build(st, who, q, &x, e)) < 0)
 		goto out;
-	}
-	buf_adds(&w, "WHERE 1 = 1");
-	if ((rc = reg_scope_where(who, &w, args, &n, &keep, e)) < 0)
-		goto out;
-	if (reg_set_given(q->town)) {
-		if ((rc = reg_town_exists(st, q->town, "town", e)) < 0)
-			goto out;
-		buf_adds(&w, " AND u.town_code = ?");
-		args[n++] = SV_S(q->town);
-	}
-	if (reg_set_given(q->grid)) {
-		if (str_to_i64(q->grid, 1, INT64_MAX, &gid) < 0) {
-			rc = err_set(e, ERR_INVALID, "grid", "grid must be an "
-			    "id");
-			goto out;
-		}
-		buf_adds(&w, " AND u.grid_id = ?");
-		args[n++] = SV_I(gid);
-	}
-	if (reg_set_given(q->category)) {
-		if ((c = reg_cat_find(q->category)) == NULL) {
-			rc = err_set(e, ERR_INVALID, "category", "unknown "
-			    "category (REG-012)");
-			goto out;
-		}
-		if (c->bit == 0)
-			buf_adds(&w, " AND u.categories = 0");
-		else {
-			buf_adds(&w, " AND (u.categories & ?) <> 0");
-			args[n++] = SV_I(c->bit);
-		}
-	}
-	if (reg_set_given(q->primary_category)) {
-		if (reg_cat_find(q->primary_category) == NULL) {
-			rc = err_set(e, ERR_INVALID, "primary_category",
-			    "unknown category (REG-012)");
-			goto out;
-		}
-		buf_adds(&w, " AND u.primary_category = ?");
-		args[n++] = SV_S(q->primary_category);
-	}
-	if (reg_set_given(q->status)) {
-		if (!reg_choice(registry_unit_statuses, q->status)) {
-			rc = err_set(e, ERR_INVALID, "status", "status must be "
-			    "active, closed or archived");
-			goto out;
-		}
-		buf_adds(&w, " AND u.status = ?");
-		args[n++] = SV_S(q->status);
-	}
-	if (reg_set_given(q->industry)) {
-		if ((rc = reg_filter_text(q->industry, "industry",
-		    REGISTRY_INDUSTRY_MAX, e)) < 0)
-			goto out;
-		buf_adds(&w, " AND u.industry = ?");
-		args[n++] = SV_S(q->industry);
-	}
-	if (reg_set_given(q->risk_grade)) {
-		if ((rc = reg_filter_text(q->risk_grade, "risk_grade",
-		    REGISTRY_RISK_MAX, e)) < 0)
-			goto out;
-		buf_adds(&w, " AND u.risk_grade = ?");
-		args[n++] = SV_S(q->risk_grade);
-	}
-	if (reg_set_given(q->prefix)) {
-		if ((rc = reg_filter_text(q->prefix, "prefix",
-		    REGISTRY_Q_MAX, e)) < 0)
-			goto out;
-		reg_prefix_where(q->prefix, &w, args, &n, &keep);
-	}
-	if (reg_set_given(q->q)) {
-		if ((rc = reg_filter_text(q->q, "q", REGISTRY_Q_MAX, e)) < 0)
-			goto out;
-		if (ident_uscc_check(q->q, "q", norm, NULL, NULL) == 0) {
-			/* A whole USCC: the unique index answers. */
-			buf_adds(&w, " AND u.uscc = ?");
-			args[n++] = SV_S(reg_keep(&keep, xstrdup(norm)));
-		} else {
-			f = reg_fold(q->q);
-			buf_adds(&w, " AND (LOWER(u.name) LIKE ? ESCAPE '\\' "
-			    "OR LOWER(u.address) LIKE ? ESCAPE '\\' "
-			    "OR u.uscc LIKE ? ESCAPE '\\')");
-			args[n] = SV_S(reg_keep(&keep, reg_like(f, 0)));
-			args[n + 1] = args[n];
-			n += 2;
-			free(f);
-			f = xstrdup(q->q);
-			for (i = 0; f[i]; i++)
-				if (f[i] >= 'a' && f[i] <= 'z')
-					f[i] = (char)(f[i] - 'a' + 'A');
-			args[n++] = SV_S(reg_keep(&keep, reg_like(f, 0)));
-			free(f);
-			scan = 1;
-		}
-	}
-	reg_order(&order, scan ? reg_sorts[si].scan : reg_sorts[si].order,
-	    desc);
-
-	buf_printf(&sql, "SELECT COUNT(*) FROM units u %s", w.data);
-	if ((rc = store_query_int(st, sql.data, args, n, total, e)) < 0)
+	buf_printf(&sql, "SELECT COUNT(*) FROM units u %s", x.where.data);
+	if ((rc = store_query_int(st, sql.data, x.args, x.n, total, e)) < 0)
 		goto out;
 	buf_reset(&sql);
 	buf_printf(&sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", REG_SQL_UNIT,
-	    w.data, order.data);
-	args[n++] = SV_I(q->limit);
-	args[n++] = SV_I(q->offset);
-	if ((rc = store_query(st, sql.data, args, n, &r, e)) < 0)
+	    x.where.data, x.order.data);
+	x.args[x.n++] = SV_I(q->limit);
+	x.args[x.n++] = SV_I(q->offset);
+	if ((rc = store_query(st, sql.data, x.args, x.n, &r, e)) < 0)
 		goto out;
 	a = json_array();
 	while ((rc = store_next(r, e)) == 1)
@@ -1542,13 +1553,10 @@ registry_unit_list(struct store *st, struct actor *who,
 	a = NULL;
 	rc = 0;
 out:
-	for (i = 0; i < keep.n; i++)
-		free(keep.s[i]);
+	reg_unit_filter_free(&x);
 	json_decref(a);
 	store_rows_free(r);
-	buf_free(&w);
 	buf_free(&sql);
-	buf_free(&order);
 	return rc;
 }
 
