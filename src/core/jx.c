@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "jx.h"
 #include "mem.h"
 
@@ -79,21 +80,186 @@ jx_parse_body(const char *p, size_t n, json_t **out, struct err *e)
 	return 0;
 }
 
+/*
+ * Serialisation.  jansson's json_dumps() goes through a callback per
+ * fragment and allocates for key sorting; on a unit read it cost as much
+ * as the database.  This writer appends straight to a buf and produces
+ * exactly json_dumps()'s compact output (JSON_COMPACT, with
+ * JSON_SORT_KEYS for the canonical form): the same escapes (\" \\ \b \f
+ * \n \r \t, other controls as \u00XX in upper-case hex, nothing else),
+ * integers in decimal, reals left to jansson itself.  The unit tests
+ * compare the two on generated documents, so a stored audit state hash
+ * never depends on which writer made it.
+ */
+
+static void
+jx_write_string(struct buf *b, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, run = 0;
+	char			 esc[6];
+
+	buf_reserve(b, n + 2);
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char	c = p[i];
+		const char	*t;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': t = "\\\""; break;
+		case '\\': t = "\\\\"; break;
+		case '\b': t = "\\b"; break;
+		case '\f': t = "\\f"; break;
+		case '\n': t = "\\n"; break;
+		case '\r': t = "\\r"; break;
+		case '\t': t = "\\t"; break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			buf_add(b, esc, 6);
+			continue;
+		}
+		buf_add(b, t, 2);
+	}
+	buf_add(b, s + run, n - run);
+	buf_addc(b, '"');
+}
+
+struct jx_kv {
+	const char	*k;
+	size_t		 kn;
+	json_t		*v;
+};
+
+static int
+jx_kv_cmp(const void *a, const void *b)
+{
+	const struct jx_kv	*x = a, *y = b;
+	size_t			 n = x->kn < y->kn ? x->kn : y->kn;
+	int			 c = memcmp(x->k, y->k, n);
+
+	if (c != 0)
+		return c;
+	return x->kn < y->kn ? -1 : x->kn > y->kn;
+}
+
+static void
+jx_write(struct buf *b, const json_t *j, int sorted)
+{
+	struct jx_kv	 small[16], *kv;
+	const char	*k;
+	json_t		*v;
+	size_t		 i, n, kn;
+	char		*r;
+	void		*it;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		buf_addc(b, '{');
+		n = json_object_size(j);
+		if (!sorted || n < 2) {
+			i = 0;
+			json_object_keylen_foreach((json_t *)(uintptr_t)j, k, kn,
+			    v) {
+				if (i++ > 0)
+					buf_addc(b, ',');
+				jx_write_string(b, k, kn);
+				buf_addc(b, ':');
+				jx_write(b, v, sorted);
+			}
+			buf_addc(b, '}');
+			break;
+		}
+		kv = n <= 16 ? small : xcalloc(n, sizeof(*kv));
+		i = 0;
+		for (it = json_object_iter((json_t *)(uintptr_t)j);
+		    it != NULL && i < n;
+		    it = json_object_iter_next((json_t *)(uintptr_t)j, it)) {
+			kv[i].k = json_object_iter_key(it);
+			kv[i].kn = json_object_iter_key_len(it);
+			kv[i].v = json_object_iter_value(it);
+			i++;
+		}
+		qsort(kv, i, sizeof(*kv), jx_kv_cmp);
+		for (n = i, i = 0; i < n; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			jx_write_string(b, kv[i].k, kv[i].kn);
+			buf_addc(b, ':');
+			jx_write(b, kv[i].v, sorted);
+		}
+		if (kv != small)
+			free(kv);
+		buf_addc(b, '}');
+		break;
+	case JSON_ARRAY:
+		buf_addc(b, '[');
+		n = json_array_size(j);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			jx_write(b, json_array_get(j, i), sorted);
+		}
+		buf_addc(b, ']');
+		break;
+	case JSON_STRING:
+		jx_write_string(b, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER:
+		buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		break;
+	case JSON_REAL:
+		if ((r = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL) {
+			buf_adds(b, r);
+			free(r);
+		} else
+			buf_adds(b, "null");
+		break;
+	case JSON_TRUE:
+		buf_adds(b, "true");
+		break;
+	case JSON_FALSE:
+		buf_adds(b, "false");
+		break;
+	default:
+		buf_adds(b, "null");
+		break;
+	}
+}
+
+void
+jx_append(struct buf *b, const json_t *j, int sorted)
+{
+	if (j == NULL)
+		buf_adds(b, "null");
+	else
+		jx_write(b, j, sorted);
+}
+
 char *
 jx_canonical(const json_t *j)
 {
-	char	*s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS |
-	    JSON_ENCODE_ANY);
+	struct buf	b;
 
-	return s ? s : xstrdup("null");
+	buf_init(&b);
+	jx_append(&b, j, 1);
+	return buf_release(&b);
 }
 
 char *
 jx_dump(const json_t *j)
 {
-	char	*s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	struct buf	b;
 
-	return s ? s : xstrdup("null");
+	buf_init(&b);
+	jx_append(&b, j, 0);
+	return buf_release(&b);
 }
 
 json_t *

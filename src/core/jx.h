@@ -28,6 +28,12 @@ int	 jx_parse_body(const char *p, size_t n, json_t **out, struct err *e);
 char	*jx_canonical(const json_t *j);
 /* Compact JSON in insertion order; new string owned by the caller. */
 char	*jx_dump(const json_t *j);
+struct buf;
+/*
+ * Append j as compact JSON to b, keys sorted when sorted != 0; byte for
+ * byte what jx_canonical() / jx_dump() return (NULL appends "null").
+ */
+void	 jx_append(struct buf *b, const json_t *j, int sorted);
 /* An id (int64) as the JSON string it travels as. */
 json_t	*jx_id(int64_t id);
 /* String or JSON null for NULL. */

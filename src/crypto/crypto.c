@@ -25,6 +25,8 @@
 static pthread_once_t	 crypto_md_once = PTHREAD_ONCE_INIT;
 static EVP_MD		*crypto_md_sm3;
 static EVP_MD		*crypto_md_sha256;
+static EVP_MD		*crypto_md_sha1;
+static pthread_key_t	 crypto_ctx_key;
 
 static void
 crypto_fatal(const char *what)
@@ -34,12 +36,43 @@ crypto_fatal(const char *what)
 }
 
 static void
+crypto_ctx_free(void *p)
+{
+	EVP_MD_CTX_free(p);
+}
+
+static void
 crypto_md_fetch(void)
 {
 	crypto_md_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
 	crypto_md_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-	if (crypto_md_sm3 == NULL || crypto_md_sha256 == NULL)
+	crypto_md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (crypto_md_sm3 == NULL || crypto_md_sha256 == NULL ||
+	    crypto_md_sha1 == NULL)
 		crypto_fatal("EVP_MD_fetch");
+	if (pthread_key_create(&crypto_ctx_key, crypto_ctx_free) != 0)
+		crypto_fatal("pthread_key_create");
+}
+
+/*
+ * The calling thread's digest context, made on first use and freed when
+ * the thread ends: allocating one per hash cost more than hashing a
+ * short record (bench/RESULTS.md).
+ */
+static EVP_MD_CTX *
+crypto_thread_ctx(void)
+{
+	EVP_MD_CTX	*ctx;
+
+	if (pthread_once(&crypto_md_once, crypto_md_fetch) != 0)
+		crypto_fatal("pthread_once");
+	if ((ctx = pthread_getspecific(crypto_ctx_key)) != NULL)
+		return ctx;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		crypto_fatal("EVP_MD_CTX_new");
+	if (pthread_setspecific(crypto_ctx_key, ctx) != 0)
+		crypto_fatal("pthread_setspecific");
+	return ctx;
 }
 
 /* Digest of the concatenation of parts with an already fetched md. */
@@ -47,11 +80,9 @@ static void
 crypto_digest_parts(const EVP_MD *md, const struct crypto_part *parts,
     int nparts, unsigned char *out)
 {
-	EVP_MD_CTX	*ctx;
+	EVP_MD_CTX	*ctx = crypto_thread_ctx();
 	int		 i;
 
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		crypto_fatal("EVP_MD_CTX_new");
 	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
 		crypto_fatal("EVP_DigestInit_ex2");
 	for (i = 0; i < nparts; i++) {
@@ -62,7 +93,6 @@ crypto_digest_parts(const EVP_MD *md, const struct crypto_part *parts,
 	}
 	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
 		crypto_fatal("EVP_DigestFinal_ex");
-	EVP_MD_CTX_free(ctx);
 }
 
 /*
@@ -108,24 +138,37 @@ crypto_sha256_parts(const struct crypto_part *parts, int nparts,
 }
 
 /*
- * HMAC with the named digest; outlen must equal the digest size.  An
- * empty key is passed as a zero-length non-NULL buffer because
- * EVP_MAC_init() reads NULL as "keep the previous key".
+ * HMAC (RFC 2104) with an already fetched md whose block is 64 bytes (SM3
+ * and SHA-1 both are) and output outlen bytes, on the thread's digest
+ * context: EVP_Q_mac() fetched the algorithm and built a context on every
+ * call, which made an unmask cost more than the rest of a request.
  */
 static void
-crypto_hmac(const char *digest, const void *key, size_t klen,
+crypto_hmac(const EVP_MD *md, const void *key, size_t klen,
     const void *msg, size_t mlen, unsigned char *out, size_t outlen)
 {
-	static const unsigned char	 empty[1];
-	size_t				 got = 0;
+	enum { BLOCK = 64 };
+	unsigned char		 k[BLOCK], pad[BLOCK], inner[EVP_MAX_MD_SIZE];
+	struct crypto_part	 parts[2];
+	size_t			 i;
 
-	if (key == NULL || klen == 0)
-		key = empty;
-	if (msg == NULL)
-		msg = empty;
-	if (EVP_Q_mac(NULL, "HMAC", NULL, digest, NULL, key, klen, msg, mlen,
-	    out, outlen, &got) == NULL || got != outlen)
-		crypto_fatal("EVP_Q_mac");
+	memset(k, 0, sizeof(k));
+	if (klen > BLOCK) {
+		parts[0] = (struct crypto_part){ key, klen };
+		crypto_digest_parts(md, parts, 1, k);
+	} else if (klen > 0)
+		memcpy(k, key, klen);
+	for (i = 0; i < BLOCK; i++)
+		pad[i] = k[i] ^ 0x36;
+	parts[0] = (struct crypto_part){ pad, BLOCK };
+	parts[1] = (struct crypto_part){ msg, msg != NULL ? mlen : 0 };
+	crypto_digest_parts(md, parts, 2, inner);
+	for (i = 0; i < BLOCK; i++)
+		pad[i] = k[i] ^ 0x5c;
+	parts[1] = (struct crypto_part){ inner, outlen };
+	crypto_digest_parts(md, parts, 2, out);
+	OPENSSL_cleanse(k, sizeof(k));
+	OPENSSL_cleanse(pad, sizeof(pad));
 }
 
 /* HMAC-SM3 of msg under key; out receives 32 bytes. */
@@ -133,7 +176,9 @@ void
 crypto_hmac_sm3(const void *key, size_t klen, const void *msg, size_t mlen,
     unsigned char out[CRYPTO_SM3_LEN])
 {
-	crypto_hmac("SM3", key, klen, msg, mlen, out, CRYPTO_SM3_LEN);
+	if (pthread_once(&crypto_md_once, crypto_md_fetch) != 0)
+		crypto_fatal("pthread_once");
+	crypto_hmac(crypto_md_sm3, key, klen, msg, mlen, out, CRYPTO_SM3_LEN);
 }
 
 /* HMAC-SHA1 of msg under key (TOTP only); out receives 20 bytes. */
@@ -141,7 +186,9 @@ void
 crypto_hmac_sha1(const void *key, size_t klen, const void *msg, size_t mlen,
     unsigned char out[20])
 {
-	crypto_hmac("SHA1", key, klen, msg, mlen, out, 20);
+	if (pthread_once(&crypto_md_once, crypto_md_fetch) != 0)
+		crypto_fatal("pthread_once");
+	crypto_hmac(crypto_md_sha1, key, klen, msg, mlen, out, 20);
 }
 
 /*

@@ -5,6 +5,7 @@
  * anything is decrypted.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,44 @@
  * encrypts and decrypts).  0 or -1.  EVP takes int lengths, so long
  * inputs go through in chunks.
  */
+static pthread_once_t	 seal_once = PTHREAD_ONCE_INIT;
+static EVP_CIPHER	*seal_cipher;
+static pthread_key_t	 seal_ctx_key;
+
+static void
+seal_ctx_free(void *p)
+{
+	EVP_CIPHER_CTX_free(p);
+}
+
+/* SM4-CTR is fetched once; a legacy EVP_sm4_ctr() re-fetched per call. */
+static void
+seal_init(void)
+{
+	seal_cipher = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
+	if (pthread_key_create(&seal_ctx_key, seal_ctx_free) != 0)
+		seal_cipher = NULL;
+}
+
+/* The calling thread's cipher context, made on first use, or NULL. */
+static EVP_CIPHER_CTX *
+seal_thread_ctx(void)
+{
+	EVP_CIPHER_CTX	*ctx;
+
+	if (pthread_once(&seal_once, seal_init) != 0 || seal_cipher == NULL)
+		return NULL;
+	if ((ctx = pthread_getspecific(seal_ctx_key)) != NULL)
+		return ctx;
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return NULL;
+	if (pthread_setspecific(seal_ctx_key, ctx) != 0) {
+		EVP_CIPHER_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 static int
 seal_ctr(const unsigned char *key, const unsigned char *iv,
     const unsigned char *in, size_t n, unsigned char *out)
@@ -35,9 +74,9 @@ seal_ctr(const unsigned char *key, const unsigned char *iv,
 	size_t		 done = 0, chunk;
 	int		 len, rc = -1;
 
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
-		goto out;
-	if (EVP_EncryptInit_ex2(ctx, EVP_sm4_ctr(), key, iv, NULL) != 1)
+	if ((ctx = seal_thread_ctx()) == NULL)
+		return -1;
+	if (EVP_EncryptInit_ex2(ctx, seal_cipher, key, iv, NULL) != 1)
 		goto out;
 	while (done < n) {
 		chunk = n - done > SEAL_CHUNK ? SEAL_CHUNK : n - done;
@@ -50,7 +89,8 @@ seal_ctr(const unsigned char *key, const unsigned char *iv,
 		goto out;
 	rc = 0;
 out:
-	EVP_CIPHER_CTX_free(ctx);
+	/* The key schedule stays in ctx until the next call resets it. */
+	EVP_CIPHER_CTX_reset(ctx);
 	return rc;
 }
 

@@ -136,6 +136,105 @@ test_core__jx_strict(void **state)
 	    ERR_BAD_JSON);
 }
 
+/*
+ * jx_canonical()/jx_dump() must equal jansson's own json_dumps() byte for
+ * byte (stored audit state hashes were made by either): generated
+ * documents with controls, quotes, backslashes, multi-byte UTF-8 (U+007F,
+ * U+2028, a 4-byte emoji), extreme integers, reals, and keys sharing
+ * prefixes.
+ */
+static unsigned long jx_rng = 12345;
+
+static unsigned
+jx_rand(unsigned n)
+{
+	jx_rng = jx_rng * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((jx_rng >> 33) % n);
+}
+
+static json_t *
+jx_gen_string(void)
+{
+	static const char *const pieces[] = {
+		"a", "Z", "0", " ", "\"", "\\", "/", "\b", "\f", "\n", "\r",
+		"\t", "\x01", "\x1f", "\x7f", "\u00e9", "\u2028", "\u6d88",
+		"\u9632", "\U0001F525", "key", "ke", "k",
+	};
+	char	tmp[256];
+	size_t	n = 0, l;
+	int	i, parts = (int)jx_rand(8);
+
+	for (i = 0; i < parts; i++) {
+		const char *p = pieces[jx_rand(sizeof(pieces) / sizeof(*pieces))];
+
+		l = strlen(p);
+		memcpy(tmp + n, p, l);
+		n += l;
+	}
+	tmp[n] = '\0';
+	return json_string(tmp);
+}
+
+static json_t *
+jx_gen(int depth)
+{
+	static const json_int_t ints[] = { 0, -1, 1, 42, -9007199254740993LL,
+	    INT64_MAX, INT64_MIN };
+	json_t	*j;
+	int	 i, n;
+
+	switch (jx_rand(depth > 3 ? 6 : 8)) {
+	case 0: return json_null();
+	case 1: return json_boolean(jx_rand(2));
+	case 2: return json_integer(ints[jx_rand(7)]);
+	case 3: return json_real((double)jx_rand(100000) / 7.0 - 5000.0);
+	case 4:
+	case 5: return jx_gen_string();
+	case 6:
+		j = json_array();
+		n = (int)jx_rand(5);
+		for (i = 0; i < n; i++)
+			json_array_append_new(j, jx_gen(depth + 1));
+		return j;
+	default:
+		j = json_object();
+		n = (int)jx_rand(20);
+		for (i = 0; i < n; i++) {
+			json_t	*k = jx_gen_string();
+
+			json_object_set_new(j, json_string_value(k),
+			    jx_gen(depth + 1));
+			json_decref(k);
+		}
+		return j;
+	}
+}
+
+static void
+test_core__jx_writer_matches_jansson(void **state)
+{
+	int	i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		json_t	*j = jx_gen(0);
+		char	*a = jx_canonical(j);
+		char	*b = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS |
+		    JSON_ENCODE_ANY);
+		char	*c = jx_dump(j);
+		char	*d = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		assert_non_null(b);
+		assert_string_equal(a, b);
+		assert_string_equal(c, d);
+		free(a);
+		free(b);
+		free(c);
+		free(d);
+		json_decref(j);
+	}
+}
+
 static void
 test_core__jx_canonical(void **state)
 {
@@ -235,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_core__str),
 		cmocka_unit_test(test_core__jx_strict),
 		cmocka_unit_test(test_core__jx_canonical),
+		cmocka_unit_test(test_core__jx_writer_matches_jansson),
 		cmocka_unit_test(test_core__id_monotonic_unique),
 		cmocka_unit_test(test_core__id_node_bits),
 	};
