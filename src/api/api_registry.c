@@ -290,16 +290,16 @@ api_registry_units(struct req *r, struct resp *w)
 	struct registry_unit_query	 q;
 	json_t				*items = NULL;
 	int64_t				 total = 0;
-	int				 rc;
+	int				 exact = 1, rc;
 
 	memset(&q, 0, sizeof(q));
 	if ((rc = req_page(r, &q.offset, &q.limit, &r->err)) < 0)
 		return rc;
 	api_registry_unit_query(r, &q);
 	if ((rc = registry_unit_list(r->st, r->who, &q, &items, &total,
-	    &r->err)) < 0)
+	    &exact, &r->err)) < 0)
 		return rc;
-	return resp_list(w, items, q.offset, q.limit, total);
+	return resp_list_bounded(w, items, q.offset, q.limit, total, exact);
 }
 
 /* REG-029: the list as a file; the filters are the list's. */

@@ -39,6 +39,12 @@
 #define REGISTRY_REASON_MAX		200
 #define REGISTRY_Q_MAX			64
 #define REGISTRY_PAGE_MAX		200
+/*
+ * A list counts its matches up to this many past the page's start
+ * (REG-031): a prefix that matches half a town would otherwise walk tens
+ * of thousands of index entries on every page.
+ */
+#define REGISTRY_COUNT_CAP		10000
 #define REGISTRY_FLOORS_MAX		200
 #define REGISTRY_FLOORS_BELOW_MAX	20
 #define REGISTRY_HEIGHT_CM_MAX		100000		/* 1 000 m */
@@ -150,12 +156,14 @@ struct registry_unit_query {
 };
 /*
  * Units visible to who matching q, as list views (no personal data),
- * and the total matching.  ERR_INVALID naming the parameter for a bad
- * filter, sort, offset or limit (REG-021).
+ * and the total matching: exact (*exact = 1) up to
+ * max(REGISTRY_COUNT_CAP, offset + limit); when more match, *total is
+ * that bound and *exact 0 (REG-031).  ERR_INVALID naming the parameter
+ * for a bad filter, sort, offset or limit (REG-021).
  */
 int	registry_unit_list(struct store *st, struct actor *who,
 	    const struct registry_unit_query *q, json_t **items,
-	    int64_t *total, struct err *e);
+	    int64_t *total, int *exact, struct err *e);
 /*
  * Show a unit with its personal data in clear (P-2, REG-009): needs
  * registry:unmask and a reason of 4 to 200 characters (ERR_INVALID field

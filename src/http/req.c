@@ -250,11 +250,18 @@ int
 resp_list(struct resp *w, json_t *items, int64_t offset, int64_t limit,
     int64_t total)
 {
+	return resp_list_bounded(w, items, offset, limit, total, 1);
+}
+
+int
+resp_list_bounded(struct resp *w, json_t *items, int64_t offset,
+    int64_t limit, int64_t total, int exact)
+{
 	w->status = 200;
 	json_decref(w->body);
-	w->body = json_pack("{s:o, s:{s:I, s:I, s:I}}", "data", items,
+	w->body = json_pack("{s:o, s:{s:I, s:I, s:I, s:b}}", "data", items,
 	    "page", "offset", (json_int_t)offset, "limit", (json_int_t)limit,
-	    "total", (json_int_t)total);
+	    "total", (json_int_t)total, "total_exact", exact);
 	return 0;
 }
 

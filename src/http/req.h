@@ -103,9 +103,15 @@ int64_t		 req_int(struct req *r, const char *key, int64_t def);
 /* {"data": data} with status 200 (201 for resp_created); steals data. */
 int		 resp_data(struct resp *w, json_t *data);
 int		 resp_created(struct resp *w, json_t *data);
-/* {"data": [...], "page": {offset, limit, total}}; steals items. */
+/* {"data": [...], "page": {offset, limit, total, total_exact}}; steals items. */
 int		 resp_list(struct resp *w, json_t *items, int64_t offset,
 		    int64_t limit, int64_t total);
+/*
+ * The same with "total_exact": 0 when the total is only a lower bound
+ * (a list that stops counting at a cap); resp_list() says 1.
+ */
+int		 resp_list_bounded(struct resp *w, json_t *items,
+		    int64_t offset, int64_t limit, int64_t total, int exact);
 /* A raw body with a content type; takes ownership of p. */
 int		 resp_raw(struct resp *w, int status, const char *ctype, char *p,
 		    size_t n);

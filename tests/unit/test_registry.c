@@ -299,9 +299,11 @@ static int
 list(struct fx *f, struct actor *who, struct registry_unit_query *q,
     json_t **items, int64_t *total, struct err *e)
 {
+	int	exact;
+
 	if (q->limit == 0)
 		q->limit = 50;
-	return registry_unit_list(f->st, who, q, items, total, e);
+	return registry_unit_list(f->st, who, q, items, total, &exact, e);
 }
 
 static int64_t
@@ -1591,6 +1593,74 @@ test_registry__reg018_bad_input_stores_nothing(void **state)
 
 /* REG-021 and REG-022: filters, sort allow-list, paging limits, name
  * prefix by index range (ASCII case-insensitive). */
+/*
+ * REG-031: a list counts exactly up to max(REGISTRY_COUNT_CAP, offset +
+ * limit) and says when its total is only that bound.  The units go in by
+ * SQL: this is about counting, not about creating.
+ */
+static void
+test_registry__reg031_count_cap(void **state)
+{
+	struct fx			*f = *state;
+	struct registry_unit_query	 q;
+	struct actor			 ta;
+	struct err			 e;
+	json_t				*items = NULL;
+	int64_t				 total, i, n = REGISTRY_COUNT_CAP + 50;
+	int				 exact;
+
+	begin(f);
+	for (i = 0; i < n; i++) {
+		char	name[32], key[64];
+		size_t	k;
+
+		/* name_key is the hex of the name (REG-022). */
+		snprintf(name, sizeof(name), "cap%06lld", (long long)i);
+		for (k = 0; name[k] != '\0'; k++)
+			snprintf(key + 2 * k, 3, "%02x", (unsigned char)name[k]);
+		assert_int_equal(store_exec(f->st, "INSERT INTO units (id, name, "
+		    "name_key, address, town_code, categories, "
+		    "primary_category, status, version, created_at, updated_at, "
+		    "created_by) VALUES (?, ?, ?, 'x', ?, 0, 'general', "
+		    "'active', 1, 0, 0, 't')", STORE_ARGS(SV_I(1000 + i),
+		    SV_S(name), SV_S(key), SV_S(TOWN_A)), NULL, &e), 0);
+	}
+	end(f, 0);
+	user(&ta, 11, "town:" TOWN_A, "registry:read");
+	memset(&q, 0, sizeof(q));
+	q.limit = 20;
+	assert_int_equal(registry_unit_list(f->st, &ta, &q, &items, &total,
+	    &exact, &e), 0);
+	assert_int_equal(total, REGISTRY_COUNT_CAP);
+	assert_int_equal(exact, 0);
+	assert_int_equal(json_array_size(items), 20);
+	json_decref(items);
+	/* A page near the bound moves it. */
+	q.offset = REGISTRY_COUNT_CAP - 10;
+	assert_int_equal(registry_unit_list(f->st, &ta, &q, &items, &total,
+	    &exact, &e), 0);
+	assert_int_equal(total, REGISTRY_COUNT_CAP + 10);
+	assert_int_equal(exact, 0);
+	json_decref(items);
+	/* Past the last match the count is exact again. */
+	q.offset = n - 5;
+	assert_int_equal(registry_unit_list(f->st, &ta, &q, &items, &total,
+	    &exact, &e), 0);
+	assert_int_equal(total, n);
+	assert_int_equal(exact, 1);
+	assert_int_equal(json_array_size(items), 5);
+	json_decref(items);
+	/* A narrow filter is exact. */
+	memset(&q, 0, sizeof(q));
+	q.limit = 20;
+	q.prefix = "cap00001";
+	assert_int_equal(registry_unit_list(f->st, &ta, &q, &items, &total,
+	    &exact, &e), 0);
+	assert_int_equal(exact, 1);
+	assert_int_equal(total, 10);
+	json_decref(items);
+}
+
 static void
 test_registry__reg021_reg022_search_filter_sort_page(void **state)
 {
@@ -1806,6 +1876,7 @@ run(const char *url, const char *name)
 		T(test_registry__reg017_audit_and_deep_verify),
 		T(test_registry__reg018_bad_input_stores_nothing),
 		T(test_registry__reg021_reg022_search_filter_sort_page),
+		T(test_registry__reg031_count_cap),
 #undef T
 	};
 

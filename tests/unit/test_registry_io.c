@@ -1193,6 +1193,7 @@ test_registry_io__reg029_export_csv(void **state)
 	char				*data = NULL, u[19], idtxt[24];
 	size_t				 len = 0, i;
 	int64_t				 n = 0, total, a0, id;
+	int				 exact;
 
 	for (i = 0; i < 6; i++) {
 		make_uscc(400 + (unsigned)i, u);
@@ -1243,7 +1244,8 @@ test_registry_io__reg029_export_csv(void **state)
 	assert_int_equal(export(f, &ta, &q, "csv", &data, &len, &n, &e), 0);
 	q.limit = 200;
 	assert_int_equal(registry_unit_list(f->st, &ta, &q, &items, &total,
-	    &e), 0);
+	    &exact, &e), 0);
+	assert_int_equal(exact, 1);
 	assert_int_equal(n, total);
 	assert_int_equal(n, 2);
 	rows = parse_back(data, len);

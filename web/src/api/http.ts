@@ -20,6 +20,8 @@ export interface Page {
   offset: number
   limit: number
   total: number
+  /* false when the server stopped counting at a bound (REG-031). */
+  total_exact?: boolean
 }
 
 export interface ListResult<T> {

@@ -31,6 +31,7 @@ export default {
     saved: 'Saved',
     loading: 'Loading…',
     total: '{n} in total',
+    totalMore: 'more than {n}',
     optional: 'optional',
     prompt: 'Notice',
     warning: 'Warning',

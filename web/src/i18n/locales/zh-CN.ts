@@ -31,6 +31,7 @@ export default {
     saved: '已保存',
     loading: '加载中…',
     total: '共 {n} 条',
+    totalMore: '超过 {n} 条',
     optional: '选填',
     prompt: '提示',
     warning: '警告',

@@ -46,6 +46,7 @@ export function useUnitList() {
 
   const query = reactive(parseUnitQuery({}))
   const total = ref(0)
+  const totalExact = ref(true)
   const rows = ref<UnitBrief[]>([])
   const loading = ref(false)
   const grids = ref<Grid[]>([])
@@ -73,6 +74,7 @@ export function useUnitList() {
       const r = await listUnit({ ...query, q: query.q.trim(), industry: query.industry.trim() })
       rows.value = r.items
       total.value = r.page.total
+      totalExact.value = r.page.total_exact !== false
     } catch (e) {
       await showError(e)
     } finally {
@@ -161,7 +163,7 @@ export function useUnitList() {
   void loadGrids()
 
   return {
-    query, total, rows, loading, grids, canWrite, fixedTown, showTownFilter, registry,
+    query, total, totalExact, rows, loading, grids, canWrite, fixedTown, showTownFilter, registry,
     load, search, reset, exportAs, exporting, onTown, currentPage, onSize, onSort, defaultSort,
   }
 }
