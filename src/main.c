@@ -24,6 +24,7 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
+#include "domain/job.h"
 #include "domain/pii.h"
 #include "domain/registry.h"
 #include "domain/registry_io.h"
@@ -55,6 +56,11 @@ static const struct audit_type	main_audit_types[] = {
 	{ "export", registry_export_record },
 	{ "seed", registry_seed_record },
 	{ NULL, NULL },
+};
+
+/* Background jobs of `serve` and `job run` (job.h, docs/modules/job.md). */
+static const struct job		main_jobs[] = {
+	{ NULL, 0, 0, NULL },
 };
 
 struct opts {
@@ -100,6 +106,7 @@ usage(FILE *f)
 "  audit verify [--deep]  check the audit trail (and, with --deep, that\n"
 "                         every record matches its latest audit entry)\n"
 "  audit sign [--keys DIR] sign a tree head for the current size\n"
+"  job list | job run NAME  background jobs: last runs, or run one now\n"
 "  check uscc CODE | check idcard NUMBER\n"
 "                         print valid or the reason; exit 0 if valid, 1 if not\n"
 "  workdays add DATE N | workdays between A B\n"
@@ -446,6 +453,86 @@ cmd_migrate(const struct opts *o)
 	return 0;
 }
 
+/* This node's name as a job lease holder: host and process id. */
+static void
+main_node_name(char *out, size_t n)
+{
+	char	host[64];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "node");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, n, "%s:%ld", host, (long)getpid());
+}
+
+/*
+ * job list: every job with its schedule and last run.  job run NAME: run
+ * it now under its lease, recorded like a scheduled run (exit 1 if it
+ * fails, 4 if another node holds the lease).
+ */
+static int
+cmd_job(int argc, char **argv)
+{
+	const struct job	*j;
+	struct job_run		 last;
+	struct store		*st = NULL;
+	struct opts		 o;
+	struct err		 e;
+	char			 node[96];
+	int64_t			 id = 0;
+	int			 rc, shift;
+
+	defaults(&o);
+	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
+	    strcmp(argv[1], "run") != 0)) {
+		fprintf(stderr, "usage: %s job list | job run NAME [--db URL]\n",
+		    main_prog);
+		return EXIT_USAGE;
+	}
+	shift = strcmp(argv[1], "run") == 0 ? 2 : 1;
+	if (argc <= shift || (shift == 2 && argv[2][0] == '-') ||
+	    parse_opts(argc - shift, argv + shift, &o) < 0) {
+		fprintf(stderr, "usage: %s job list | job run NAME [--db URL]\n",
+		    main_prog);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_db(&o, 0, &st)) != 0)
+		return rc;
+	err_clear(&e);
+	if (shift == 1) {
+		for (j = main_jobs; j->name != NULL; j++) {
+			if (j->every_s > 0)
+				printf("%-24s every %llds", j->name,
+				    (long long)j->every_s);
+			else
+				printf("%-24s daily at %02lld:%02lld", j->name,
+				    (long long)(j->daily_at / 3600),
+				    (long long)(j->daily_at / 60 % 60));
+			rc = job_last_run(st, j->name, &last, &e);
+			if (rc == 0)
+				printf("  last %lld %s: %s\n",
+				    (long long)last.started_at,
+				    last.ok ? "ok" : "FAILED", last.detail);
+			else
+				printf("  never run\n");
+		}
+		rc = 0;
+		goto out;
+	}
+	main_node_name(node, sizeof(node));
+	rc = job_run_now(st, main_jobs, argv[2], node, &id, &e);
+	if (rc == 0 && job_last_run(st, argv[2], &last, &e) == 0)
+		printf("%s: %s\n", argv[2], last.detail);
+	else if (rc != 0) {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		rc = rc == ERR_NOT_FOUND ? EXIT_USAGE : rc == ERR_CONFLICT ?
+		    EXIT_INPUT : EXIT_CHECK;
+	}
+out:
+	store_close(st);
+	return rc;
+}
+
 static int
 cmd_serve(const struct opts *o)
 {
@@ -456,6 +543,7 @@ cmd_serve(const struct opts *o)
 	struct actor			 sys;
 	struct err			 e;
 	unsigned char			 dkey[CRYPTO_SEAL_KEY_LEN];
+	char				 node[96];
 	int				 i, rc;
 
 	err_clear(&e);
@@ -522,6 +610,9 @@ cmd_serve(const struct opts *o)
 	c.access_log = !o->quiet;
 	c.sth_interval_s = 10;
 	c.audit_key = key;
+	c.jobs = main_jobs;
+	main_node_name(node, sizeof(node));
+	c.node = node;
 	if (server_run(&c, &e) < 0) {
 		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
 		rc = EXIT_DB;
@@ -725,6 +816,8 @@ main(int argc, char **argv)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "seed-demo") == 0)
 		return cli_seed_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "job") == 0)
+		return cmd_job(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {
 		if (argc < 3 || argv[2][0] == '-') {
 			usage(argc >= 3 && strcmp(argv[2], "--help") == 0 ?

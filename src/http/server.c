@@ -28,6 +28,7 @@
 #include "../core/mem.h"
 #include "../core/str.h"
 #include "../domain/audit.h"
+#include "../domain/job.h"
 #include "metrics.h"
 #include "router.h"
 #include "server.h"
@@ -570,6 +571,32 @@ server_scheduler(void *arg)
 	return NULL;
 }
 
+/*
+ * Background jobs (job.h): once a second, on a connection of their own
+ * and a thread of their own, so that a long nightly job never delays
+ * the signing of tree heads.
+ */
+static void *
+server_jobs(void *arg)
+{
+	struct store	*st = NULL;
+	struct err	 e;
+
+	(void)arg;
+	while (!srv_stop) {
+		sleep(1);
+		err_clear(&e);
+		if (st == NULL && store_open(srv->db_url, &st, &e) < 0) {
+			log_warn("jobs: %s", e.msg);
+			continue;
+		}
+		if (job_tick(st, srv->jobs, srv->node, &e) < 0)
+			log_warn("jobs: %s", e.msg);
+	}
+	store_close(st);
+	return NULL;
+}
+
 static void
 server_on_signal(int sig)
 {
@@ -585,8 +612,8 @@ server_run(const struct server_conf *c, struct err *e)
 	struct router_conf	 rc_conf;
 	struct sigaction	 act;
 	struct buf		 report;
-	pthread_t		 sched;
-	int			 rc;
+	pthread_t		 sched, jobs;
+	int			 rc, have_jobs = 0;
 
 	srv = c;
 	if ((rc = server_parse_listen(c->listen, &sa, e)) < 0)
@@ -628,10 +655,19 @@ server_run(const struct server_conf *c, struct err *e)
 		MHD_stop_daemon(d);
 		return err_set(e, ERR_INTERNAL, NULL, "cannot start scheduler");
 	}
+	if (c->jobs != NULL && c->jobs->name != NULL) {
+		if (pthread_create(&jobs, NULL, server_jobs, NULL) != 0)
+			log_warn("cannot start the job thread: no background "
+			    "jobs on this node");
+		else
+			have_jobs = 1;
+	}
 	while (!srv_stop)
 		usleep(100000);
 	log_info("stopping");
 	MHD_stop_daemon(d);
 	pthread_join(sched, NULL);
+	if (have_jobs)
+		pthread_join(jobs, NULL);
 	return 0;
 }

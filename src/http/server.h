@@ -12,6 +12,8 @@
 #include "../core/err.h"
 #include "../crypto/crypto.h"
 
+struct job;
+
 struct server_conf {
 	const char		*db_url;
 	const char		*listen;	/* ADDR:PORT */
@@ -26,6 +28,8 @@ struct server_conf {
 	int			 access_log;	/* 1: one JSON line per request */
 	int			 sth_interval_s;/* tree head signing period */
 	const struct crypto_sm2	*audit_key;
+	const struct job	*jobs;		/* NULL-terminated, or NULL */
+	const char		*node;		/* lease holder name of this node */
 };
 
 /*
