@@ -187,4 +187,5 @@ INSERT INTO role_permissions (role_id, permission) VALUES
   ('town',     'inspection:read'),
   ('dept',     'inspection:read'),
   ('dept',     'inspection:check'),
+  ('secadmin', 'inspection:read'),
   ('secadmin', 'inspection:rules');

@@ -24,6 +24,7 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
+#include "domain/inspection.h"
 #include "domain/job.h"
 #include "domain/pii.h"
 #include "domain/registry.h"
@@ -55,6 +56,9 @@ static const struct audit_type	main_audit_types[] = {
 	{ "import", registry_import_record },
 	{ "export", registry_export_record },
 	{ "seed", registry_seed_record },
+	{ "inspection_plan", inspection_plan_record },
+	{ "inspection_task", inspection_task_record },
+	{ "inspection_rules", inspection_rules_record },
 	{ NULL, NULL },
 };
 
@@ -323,7 +327,10 @@ load_calendar(struct err *e)
 	return rc;
 }
 
-/* Towns (REG-001) from $FIREWARDEN_DATA/towns, else data/towns. */
+/*
+ * Reference data the database starts with: towns (REG-001) and the first
+ * sampling rules (INS-020), from $FIREWARDEN_DATA, else data/.
+ */
 static void
 load_towns(struct store *st)
 {
@@ -335,6 +342,11 @@ load_towns(struct store *st)
 	    data && *data ? data : "data");
 	if (registry_sync_towns(st, path, &e) < 0)
 		log_warn("towns: %s", e.msg);
+	free(path);
+	path = xasprintf("%s/inspection/rules.json",
+	    data && *data ? data : "data");
+	if (inspection_rules_sync(st, path, &e) < 0)
+		log_warn("inspection rules: %s", e.msg);
 	free(path);
 }
 

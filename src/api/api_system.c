@@ -19,7 +19,10 @@ api_system_type(enum field_type t)
 	case F_BOOL:
 		return "boolean";
 	case F_STRINGS:
+	case F_LIST:
 		return "array";
+	case F_OBJECT:
+		return "object";
 	default:
 		return "string";
 	}
@@ -47,6 +50,10 @@ api_system_schema(const struct field *fields)
 		else if (f->type == F_STRINGS)
 			json_object_set_new(p, "items",
 			    json_pack("{s:s}", "type", "string"));
+		else if (f->type == F_LIST) {
+			json_object_set_new(p, "minItems", json_integer(f->min));
+			json_object_set_new(p, "maxItems", json_integer(f->max));
+		}
 		if (f->choices) {
 			en = json_array();
 			for (c = f->choices; *c; c++)

@@ -34,7 +34,7 @@ const struct account_perm account_permissions[] = {
 	{ "registry:unmask", NULL,   0, "查看个人信息明文", "Unmask personal data" },
 	{ "hazard:read",    NULL,    0, "查看隐患",     "Read hazards" },
 	{ "hazard:write",   NULL,    0, "处置隐患",     "Handle hazards" },
-	{ "inspection:read", NULL,   0, "查看双随机抽查", "Read random inspections" },
+	{ "inspection:read", NULL,   1, "查看双随机抽查", "Read random inspections" },
 	{ "inspection:write", NULL,  0, "编制抽查计划和名录库", "Maintain plans and directories" },
 	{ "inspection:approve", NULL, 0, "审批抽查计划", "Approve inspection plans" },
 	{ "inspection:draw", NULL,   0, "录入随机源数值", "Enter beacon values" },

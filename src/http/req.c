@@ -178,6 +178,21 @@ req_field_ok(const struct field *f, json_t *v, struct err *e)
 				return rc;
 		}
 		return 0;
+	case F_OBJECT:
+		if (!json_is_object(v))
+			return err_set(e, ERR_TYPE, f->key, "%s must be an "
+			    "object", f->key);
+		return 0;
+	case F_LIST:
+		if (!json_is_array(v))
+			return err_set(e, ERR_TYPE, f->key, "%s must be a list",
+			    f->key);
+		if ((int64_t)json_array_size(v) < f->min ||
+		    (int64_t)json_array_size(v) > f->max)
+			return err_set(e, ERR_RANGE, f->key, "%s must have %lld "
+			    "to %lld entries", f->key, (long long)f->min,
+			    (long long)f->max);
+		return 0;
 	}
 	return err_set(e, ERR_INTERNAL, f->key, NULL);
 }

@@ -84,7 +84,13 @@ int		 req_if_match(struct req *r, int64_t *version, struct err *e);
  * unknown fields, missing required ones, wrong types, lengths, ranges and
  * enums are rejected with the field named.
  */
-enum field_type { F_STRING, F_INT, F_BOOL, F_ID, F_STRINGS };
+/*
+ * F_OBJECT and F_LIST check only the JSON type and, for F_LIST, min..max
+ * entries: their content is the domain's to check, which names the path
+ * of a bad entry (e.g. "team[1].count").
+ */
+enum field_type { F_STRING, F_INT, F_BOOL, F_ID, F_STRINGS, F_OBJECT,
+	F_LIST };
 
 struct field {
 	const char		 *key;

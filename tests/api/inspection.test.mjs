@@ -1,0 +1,351 @@
+// Random inspections over HTTP (docs/modules/inspection.md): sampling
+// rules as versioned data (INS-020), plans and their states (INS-021,
+// INS-022), quotas (INS-023), the commit that freezes the roster
+// (INS-024..026), the beacon entered twice (INS-027), the draw that
+// happens once (INS-028), manual assignment (INS-029), what the public
+// sees (INS-030), the bundle that anyone can re-run with `firewarden draw
+// verify` (INS-031), and `audit verify --deep` after it all.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server, BIN, assertError } from './lib.mjs';
+
+const T = '441900121';	// 虎门镇, the plan's town
+const U = '441900003';	// 东城街道, another town
+
+let srv, off, offT, lead1, lead2, legal, sec, aud;
+let offId;
+const insp = {};	// name -> id
+
+function ifm(x) { return { 'If-Match': `"${x.version}"` }; }
+
+function today(addDays = 0) {
+  const d = new Date(Date.now() + 8 * 3600e3 + addDays * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+before(async () => {
+  srv = new Server();
+  const seed = srv.cli(['seed-demo', '--units', '4000', '--seed', '7']);
+  assert.equal(seed.status, 0, seed.stderr);
+  offId = srv.addUser('off', 'officer', 'city');
+  srv.addUser('off_t', 'officer', `town:${T}`);
+  srv.addUser('lead1', 'leader', 'city');
+  srv.addUser('lead2', 'leader', 'city');
+  srv.addUser('legal1', 'legal', 'city');
+  srv.addUser('sec1', 'secadmin', null, 'Other-Passw0rd-2027?');
+  srv.addUser('aud1', 'auditor', null, 'Other-Passw0rd-2027?');
+  // The inspector directory (its own API and tests are inspection_dir's):
+  // eight fire officers of the town, one of them the user `off`, one
+  // whose certificate ends before the plan does, one of another town.
+  const rows = [];
+  for (let i = 1; i <= 8; i++) {
+    const id = String(9000 + i);
+    insp[`f${i}`] = id;
+    const until = i === 8 ? today(10) : '2030-12-31';
+    const user = i === 1 ? offId : 'NULL';
+    rows.push(`(${id}, ${user}, '检查员${i}', 'fire', 'CERT-${i}', '${until}', '${T}', NULL, 'active', 1, 0, 0, 't')`);
+  }
+  insp.other = '9100';
+  rows.push(`(9100, NULL, '外镇检查员', 'fire', 'CERT-X', '2030-12-31', '${U}', NULL, 'active', 1, 0, 0, 't')`);
+  srv.sql(`INSERT INTO inspectors (id, user_id, name, department, cert_no, cert_valid_until, areas, specialty, status, version, created_at, updated_at, created_by) VALUES ${rows.join(', ')}`);
+  await srv.start();
+  off = await srv.login('off');
+  offT = await srv.login('off_t');
+  lead1 = await srv.login('lead1');
+  lead2 = await srv.login('lead2');
+  legal = await srv.login('legal1');
+  sec = await srv.login('sec1', 'Other-Passw0rd-2027?');
+  aud = await srv.login('aud1', 'Other-Passw0rd-2027?');
+});
+
+after(async () => { await srv?.close(); });
+
+const planBody = (extra = {}) => ({
+  name: '2026 年第四季度虎门镇双随机抽查',
+  towns: [T],
+  period_start: today(0),
+  period_end: today(60),
+  team: [{ department: 'fire', count: 2 }],
+  max_load: 40,
+  beacon: { source: 'public ceremony', round: '2026-Q4-虎门' },
+  ...extra,
+});
+
+test('INS-020 sampling rules: version 1 from the data file, new versions by the security administrator only', async () => {
+  let r = await off.get('/api/v1/inspection/rules');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data.version, 1);
+  assert.ok(r.body.data.rules.length >= 4);
+  assert.ok(r.body.data.rules.every((x) => x.source));
+  const a0 = await srv.auditSize();
+  const bad = [
+    [{ rules: [{ class: 'key', grade: '*', ratio_pct: 101, source: 'x' }] }, 'range', 'rules[0].ratio_pct'],
+    [{ rules: [{ class: 'vip', grade: '*', ratio_pct: 1, source: 'x' }] }, 'invalid', 'rules[0].class'],
+    [{ rules: [{ class: 'key', grade: 'hot', ratio_pct: 1, source: 'x' }] }, 'invalid', 'rules[0].grade'],
+    [{ rules: [{ class: 'key', grade: '*', ratio_pct: 1.234, source: 'x' }] }, 'invalid', 'rules[0].ratio_pct'],
+    [{ rules: [{ class: 'key', grade: '*', ratio_pct: 1 }] }, 'missing', 'rules[0].source'],
+    [{ rules: [{ class: 'key', grade: '*', ratio_pct: 1, source: 'x', extra: 1 }] }, 'unknown_field', 'rules[0].extra'],
+    [{ rules: [] }, 'range', 'rules'],
+  ];
+  for (const [body, code, field] of bad) {
+    assertError(assert, await sec.post('/api/v1/inspection/rules', body), 400, code, field);
+  }
+  assert.equal(await srv.auditSize(), a0);
+  // Refused (and the refusal is recorded, as every denied access is).
+  assertError(assert, await off.post('/api/v1/inspection/rules', { rules: [{ class: '*', grade: '*', ratio_pct: 5, source: 'x' }] }), 403, 'forbidden');
+  const a1 = await srv.auditSize();
+  assert.equal(a1, a0 + 1);
+  r = await sec.post('/api/v1/inspection/rules', {
+    note: 'v2: 5 % of general units',
+    rules: [...(await off.get('/api/v1/inspection/rules')).body.data.rules.slice(0, -1),
+      { class: '*', grade: '*', ratio_pct: 5, min: 1, source: 'test: city decision' }],
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.data.version, 2);
+  r = await off.get('/api/v1/inspection/rules/versions');
+  assert.deepEqual(r.body.data.map((v) => v.version), [2, 1]);
+  assert.equal((await off.get('/api/v1/inspection/rules?version=1')).body.data.version, 1);
+  assert.equal(await srv.auditSize(), a1 + 1);
+});
+
+test('INS-021 plan input: bad values named, nothing stored', async () => {
+  const n0 = srv.count('inspection_plans');
+  const a0 = await srv.auditSize();
+  const cases = [
+    [{ towns: ['441900999'] }, 400, 'invalid', 'towns'],
+    [{ towns: [] }, 400, 'range', 'towns'],
+    [{ towns: [T, T] }, 400, 'invalid', 'towns'],
+    [{ period_end: '2020-01-01' }, 400, 'invalid', 'period_end'],
+    [{ period_start: '2026-02-30' }, 400, 'invalid', 'period_start'],
+    [{ team: [{ department: 'fire', count: 1 }] }, 422, 'policy', 'team'],
+    [{ team: [{ department: 'navy', count: 2 }] }, 400, 'invalid', 'team'],
+    [{ team: [{ department: 'fire', count: 2 }, { department: 'fire', count: 1 }] }, 400, 'invalid', 'team'],
+    [{ team: [{ department: 'fire' }] }, 400, 'invalid', 'team'],
+    [{ max_load: 0 }, 400, 'range', 'max_load'],
+    [{ beacon: { source: 'x' } }, 400, 'missing', 'beacon.round'],
+    [{ beacon: { source: 'x', round: '1', value: 'early' } }, 400, 'unknown_field', 'beacon'],
+    [{ beacon: { source: 'a\tb', round: '1' } }, 400, 'invalid', 'beacon.source'],
+    [{ categories: ['vip'] }, 400, 'invalid', 'categories'],
+    [{ name: '' }, 400, 'range', 'name'],
+    [{ colour: 'red' }, 400, 'unknown_field', 'colour'],
+  ];
+  for (const [extra, status, code, field] of cases) {
+    assertError(assert, await off.post('/api/v1/inspection/plans', planBody(extra)), status, code, field);
+  }
+  const noTeam = planBody();
+  delete noTeam.team;
+  assertError(assert, await off.post('/api/v1/inspection/plans', noTeam), 400, 'missing', 'team');
+  // A town officer plans for their own town only.
+  assertError(assert, await offT.post('/api/v1/inspection/plans', planBody({ towns: [U] })), 403, 'forbidden', 'towns');
+  assert.equal(srv.count('inspection_plans'), n0);
+  assert.equal(await srv.auditSize(), a0);
+});
+
+let plan;
+
+test('INS-022/023 draft, preview, four-eyes approval', async () => {
+  let r = await off.post('/api/v1/inspection/plans', planBody());
+  assert.equal(r.status, 201, r.text);
+  plan = r.body.data;
+  assert.equal(plan.status, 'draft');
+  assert.equal(plan.owner, 'city');
+  assert.deepEqual(plan.towns, [T]);
+  assert.equal(plan.due_days, 20);
+  r = await off.patch(`/api/v1/inspection/plans/${plan.id}`, { max_load: 30 }, ifm(plan));
+  assert.equal(r.status, 200, r.text);
+  plan = r.body.data;
+  assert.equal(plan.max_load, 30);
+  assertError(assert, await off.patch(`/api/v1/inspection/plans/${plan.id}`, { max_load: 31 }, { 'If-Match': '"1"' }), 412);
+  // Preview: strata of the town, with populations and counts.
+  r = await off.get(`/api/v1/inspection/plans/${plan.id}/preview`);
+  assert.equal(r.status, 200, r.text);
+  const pv = r.body.data;
+  const pop = Number(srv.sql(`SELECT COUNT(*) FROM units WHERE town_code = '${T}' AND status = 'active'`));
+  assert.equal(pv.population, pop);
+  assert.ok(pv.strata.length > 1);
+  for (const s of pv.strata) {
+    assert.ok(s.stratum.startsWith(`${T}|`));
+    assert.ok(s.count >= 0 && s.count <= s.population);
+    if (s.class === 'key_crowded') assert.equal(s.count, s.population);
+  }
+  // The author cannot approve; an officer has no inspection:approve.
+  assertError(assert, await off.post(`/api/v1/inspection/plans/${plan.id}/approve`, undefined, ifm(plan)), 403, 'forbidden');
+  assertError(assert, await lead1.post(`/api/v1/inspection/plans/${plan.id}/approve`), 428);
+  r = await lead1.post(`/api/v1/inspection/plans/${plan.id}/approve`, undefined, ifm(plan));
+  assert.equal(r.status, 200, r.text);
+  plan = r.body.data;
+  assert.equal(plan.status, 'approved');
+  assert.equal(plan.rule_version, 2);
+  // Approved plans are no longer edited.
+  assertError(assert, await off.patch(`/api/v1/inspection/plans/${plan.id}`, { max_load: 31 }, ifm(plan)), 422, 'policy', 'status');
+});
+
+test('INS-024/025/026 commit freezes the roster and publishes its hashes', async () => {
+  // A declared relationship of f2 with a unit of the town.
+  const unit = srv.sql(`SELECT id FROM units WHERE town_code = '${T}' ORDER BY id LIMIT 1`);
+  srv.sql(`INSERT INTO inspector_conflicts (id, inspector_id, unit_id, kind, note, status, version, created_at, updated_at, created_by) VALUES (7001, ${insp.f2}, ${unit}, 'relative', NULL, 'active', 1, 0, 0, 't')`);
+  const a0 = await srv.auditSize();
+  const r = await off.post(`/api/v1/inspection/plans/${plan.id}/commit`, undefined, ifm(plan));
+  assert.equal(r.status, 200, r.text);
+  plan = r.body.data;
+  assert.equal(plan.status, 'committed');
+  assert.match(plan.candidates_hash, /^[0-9a-f]{64}$/);
+  assert.match(plan.roster_hash, /^[0-9a-f]{64}$/);
+  assert.equal(plan.commit_seq, a0);
+  const pop = Number(srv.sql(`SELECT COUNT(*) FROM units WHERE town_code = '${T}' AND status = 'active'`));
+  assert.equal(plan.counts.candidates, pop);
+  // f1..f7 (f8's certificate ends before the period does; the other
+  // town's inspector covers no town of the plan).
+  assert.equal(plan.counts.inspectors, 7);
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_roster_inspectors WHERE plan_id = ${plan.id} AND inspector_id = ${insp.f8}`)), 0);
+  assert.equal(srv.sql(`SELECT reason FROM inspection_roster_conflicts WHERE plan_id = ${plan.id} AND inspector_id = ${insp.f2} AND unit_id = ${unit}`), 'declared');
+  assert.ok(plan.quotas.every((q) => q.count <= q.population));
+  // The commit entry states the hashes.
+  const ent = await aud.get(`/api/v1/audit/entries?start=${a0}&end=${a0 + 1}`);
+  assert.equal(ent.status, 200, ent.text);
+  assert.match(ent.body.data[0].entry, /"action":"inspection_plan.commit"/);
+  // Public from now on, with the hashes, before any randomness.
+  const pub = await srv.client().get(`/api/v1/public/inspection/plans/${plan.id}`);
+  assert.equal(pub.status, 200, pub.text);
+  assert.equal(pub.body.data.roster_hash, plan.roster_hash);
+  assert.equal(pub.body.data.created_by, undefined);
+  // A committed plan cannot be committed or edited again.
+  assertError(assert, await off.post(`/api/v1/inspection/plans/${plan.id}/commit`, undefined, ifm(plan)), 422, 'policy', 'status');
+  assertError(assert, await off.patch(`/api/v1/inspection/plans/${plan.id}`, { name: 'x' }, ifm(plan)), 422, 'policy', 'status');
+  // The roster no longer follows the registry.
+  srv.sql(`UPDATE units SET status = 'closed' WHERE id = ${unit}`);
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_roster_candidates WHERE plan_id = ${plan.id}`)), pop);
+  srv.sql(`UPDATE units SET status = 'active' WHERE id = ${unit}`);
+});
+
+test('INS-027/028 the beacon value twice by two people; the draw happens once', async () => {
+  assertError(assert, await off.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: 'x' }), 403, 'forbidden');
+  assertError(assert, await lead1.post(`/api/v1/inspection/plans/${plan.id}/beacon`, {}), 400, 'missing', 'value');
+  assertError(assert, await lead1.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: 'a\u0001b' }), 400, 'invalid', 'value');
+  let r = await lead1.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: '07 15 22 31 33 + 09 12' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data.drawn, false);
+  assert.equal(r.body.data.status, 'committed');
+  // The same person again does not draw.
+  r = await lead1.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: '07 15 22 31 33 + 09 12' });
+  assert.equal(r.body.data.drawn, false);
+  // A different value from another person is refused and stored nowhere.
+  assertError(assert, await lead2.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: '07 15 22 31 34 + 09 12' }), 409, 'conflict', 'value');
+  assert.equal(srv.count('inspection_tasks'), 0);
+  r = await legal.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: '07 15 22 31 33 + 09 12' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data.drawn, true);
+  plan = r.body.data;
+  assert.equal(plan.status, 'drawn');
+  assert.match(plan.seed, /^[0-9a-f]{64}$/);
+  const sel = plan.quotas.reduce((a, q) => a + q.count, 0);
+  assert.equal(plan.counts.selected, sel);
+  assert.equal(srv.count('inspection_tasks'), sel);
+  // Nothing can be redrawn.
+  assertError(assert, await lead2.post(`/api/v1/inspection/plans/${plan.id}/beacon`, { value: '07 15 22 31 33 + 09 12' }), 422, 'policy', 'status');
+  // No conflict pair is assigned; nobody over max_load; f8 nowhere.
+  const pairs = srv.sql(`SELECT inspector_id || ':' || unit_id FROM inspection_roster_conflicts WHERE plan_id = ${plan.id}`).split('\n').filter(Boolean);
+  const assigned = new Set(srv.sql(`SELECT ti.inspector_id || ':' || t.unit_id FROM inspection_tasks t JOIN inspection_task_inspectors ti ON ti.task_id = t.id WHERE t.plan_id = ${plan.id}`).split('\n'));
+  for (const p of pairs) assert.ok(!assigned.has(p), p);
+  const loads = srv.sql(`SELECT COUNT(*) FROM inspection_task_inspectors ti JOIN inspection_tasks t ON t.id = ti.task_id WHERE t.plan_id = ${plan.id} GROUP BY ti.inspector_id`).split('\n').map(Number);
+  assert.ok(loads.every((n) => n <= plan.max_load));
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_task_inspectors WHERE inspector_id = ${insp.f8}`)), 0);
+  // Due dates in working days from today.
+  const due = srv.sql(`SELECT DISTINCT due_on FROM inspection_tasks WHERE plan_id = ${plan.id}`);
+  const want = spawnSync(BIN, ['workdays', 'add', today(0), '20'], { encoding: 'utf8' });
+  assert.equal(due, want.stdout.trim());
+});
+
+test('INS-031 the bundle: public for anyone, full with audit:read, both verify with `firewarden draw verify`', async () => {
+  const pub = await srv.client().get(`/api/v1/public/draws/${plan.id}/bundle`);
+  assert.equal(pub.status, 200, pub.text);
+  const b = JSON.parse(pub.text);
+  assert.equal(b.version, 'firewarden-draw-v1');
+  assert.equal(b.inspectors, null);
+  assert.equal(b.conflicts, null);
+  assert.equal(b.seed, plan.seed);
+  assert.equal(b.roster_hash, plan.roster_hash);
+  assert.equal(b.selected.length, plan.counts.selected);
+  assertError(assert, await off.get(`/api/v1/draws/${plan.id}/bundle`), 403, 'forbidden');
+  const full = await aud.get(`/api/v1/draws/${plan.id}/bundle`);
+  assert.equal(full.status, 200, full.text);
+  const fb = JSON.parse(full.text);
+  assert.equal(fb.inspectors.length, 7);
+  for (const [name, text] of [['public', pub.text], ['full', full.text]]) {
+    const f = join(srv.dir, `${name}.json`);
+    writeFileSync(f, text);
+    const v = spawnSync(BIN, ['draw', 'verify', f], { encoding: 'utf8' });
+    assert.equal(v.status, 0, `${name}: ${v.stdout}${v.stderr}`);
+    // One changed character of the beacon value fails it.
+    writeFileSync(f, text.replace('07 15 22 31 33', '07 15 22 31 35'));
+    const bad = spawnSync(BIN, ['draw', 'verify', f], { encoding: 'utf8' });
+    assert.equal(bad.status, 1, `${name} tampered: ${bad.stdout}`);
+  }
+  // Tasks are the bundle's selection, in its order.
+  const tasks = (await off.get(`/api/v1/inspection/plans/${plan.id}/tasks?limit=200`)).body.data;
+  const byRank = [...tasks].sort((x, y) => x.rank - y.rank);
+  assert.deepEqual(byRank.map((t) => t.unit_id), fb.selected.slice(0, byRank.length).map((s) => s.candidate));
+  assert.deepEqual(byRank.map((t) => t.inspectors), fb.selected.slice(0, byRank.length).map((s) => s.inspectors));
+  // Not drawn → no bundle.
+  const d = await off.post('/api/v1/inspection/plans', planBody({ name: '未抽取的计划' }));
+  assertError(assert, await srv.client().get(`/api/v1/public/draws/${d.body.data.id}/bundle`), 404);
+});
+
+test('tasks: jurisdiction, "mine", and INS-029 manual assignment with a reason', async () => {
+  let r = await offT.get(`/api/v1/inspection/tasks?plan_id=${plan.id}&limit=200`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.page.total, plan.counts.selected);
+  const other = await srv.userClient('off_u', 'officer', `town:${U}`);
+  r = await other.get(`/api/v1/inspection/tasks?plan_id=${plan.id}`);
+  assert.equal(r.body.page.total, 0);
+  assertError(assert, await other.get(`/api/v1/inspection/plans/${plan.id}`), 404);
+  r = await off.get('/api/v1/inspection/tasks?mine=1&limit=200');
+  const mine = r.body.data;
+  const f1 = Number(srv.sql(`SELECT COUNT(*) FROM inspection_task_inspectors WHERE inspector_id = ${insp.f1}`));
+  assert.equal(r.body.page.total, f1);
+  assert.ok(mine.every((t) => t.inspectors.includes(insp.f1)));
+  // Reassign a task: bad lists and reasons are named.
+  const task = (await off.get(`/api/v1/inspection/plans/${plan.id}/tasks?status=assigned&limit=1`)).body.data[0];
+  const url = `/api/v1/inspection/tasks/${task.id}/reassign`;
+  const free = ['f3', 'f4', 'f5', 'f6', 'f7'].map((k) => insp[k]).filter((i) => !task.inspectors.includes(i));
+  const v0 = Number(srv.sql(`SELECT version FROM inspection_tasks WHERE id = ${task.id}`));
+  const h = { 'If-Match': `"${v0}"` };
+  assertError(assert, await off.post(url, { inspectors: [free[0], free[1]], reason: '病假调整' }), 428);
+  assertError(assert, await off.post(url, { inspectors: [free[0], free[1]] }, h), 400, 'missing', 'reason');
+  assertError(assert, await off.post(url, { inspectors: [free[0]], reason: '病假调整' }, h), 422, 'policy', 'inspectors');
+  assertError(assert, await off.post(url, { inspectors: [free[0], insp.f8], reason: '病假调整' }, h), 422, 'policy', 'inspectors');
+  assertError(assert, await off.post(url, { inspectors: [free[0], insp.other], reason: '病假调整' }, h), 422, 'policy', 'inspectors');
+  assertError(assert, await off.post(url, { inspectors: [free[0], free[0]], reason: '病假调整' }, h), 400, 'invalid', 'inspectors');
+  assertError(assert, await off.post(url, { inspectors: [free[0], '123'], reason: '病假调整' }, h), 400, 'invalid', 'inspectors');
+  r = await off.post(url, { inspectors: [free[0], free[1]], reason: '原检查人员病假，手工调整' }, h);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.data.inspectors, [free[0], free[1]]);
+  assert.equal(r.body.data.reassigned, true);
+  // The public results say it was manual, and why.
+  const res = await srv.client().get(`/api/v1/public/inspection/plans/${plan.id}/results?limit=200`);
+  assert.equal(res.status, 200, res.text);
+  const row = res.body.data.find((x) => x.unit_id === task.unit_id);
+  assert.equal(row.manual, true);
+  assert.equal(row.manual_reason, '原检查人员病假，手工调整');
+  assert.equal(row.unit_name, task.unit_name);
+  assert.equal(JSON.stringify(res.body).includes('检查员'), false);
+});
+
+test('INS-022 cancel needs a reason and takes the open tasks with it; audit verify --deep', async () => {
+  const p = (await off.get(`/api/v1/inspection/plans/${plan.id}`)).body.data;
+  assertError(assert, await off.post(`/api/v1/inspection/plans/${plan.id}/cancel`, {}, ifm(p)), 400, 'missing', 'reason');
+  assertError(assert, await off.post(`/api/v1/inspection/plans/${plan.id}/close`, undefined, ifm(p)), 422, 'policy', 'status');
+  const r = await off.post(`/api/v1/inspection/plans/${plan.id}/cancel`, { reason: '台风停工，计划取消' }, ifm(p));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data.status, 'cancelled');
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_tasks WHERE plan_id = ${plan.id} AND status <> 'cancelled'`)), 0);
+  // Still public, with its reason; the bundle still verifies.
+  const pub = await srv.client().get(`/api/v1/public/inspection/plans/${plan.id}`);
+  assert.equal(pub.body.data.cancel_reason, '台风停工，计划取消');
+  assert.equal((await srv.client().get(`/api/v1/public/draws/${plan.id}/bundle`)).status, 200);
+  const v = srv.cli(['audit', 'verify', '--deep']);
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+});
