@@ -189,3 +189,51 @@ INSERT INTO role_permissions (role_id, permission) VALUES
   ('dept',     'inspection:check'),
   ('secadmin', 'inspection:read'),
   ('secadmin', 'inspection:rules');
+
+-- A check of a task (INS-032..036): the checklist results, the
+-- inspectors' signatures, where and when, and the outcome.  One per task.
+-- results: JSON [{"item", "code", "result": pass|fail|na, "note",
+-- "photos": [file ids], "on_spot": bool, "deadline_days"}].
+CREATE TABLE inspection_checks (
+  id             BIGINT NOT NULL PRIMARY KEY,
+  task_id        BIGINT NOT NULL REFERENCES inspection_tasks(id),
+  unit_id        BIGINT NOT NULL REFERENCES units(id),
+  results        TEXT NOT NULL,
+  outcome        TEXT NOT NULL,         -- compliant | ordered | referred
+  summary        TEXT,
+  signatures     TEXT NOT NULL,         -- JSON [{"inspector", "file"}]
+  lat_e6         BIGINT,                -- WGS-84 × 10^6, when the phone gave it
+  lng_e6         BIGINT,
+  accuracy_m     INTEGER,
+  located_at     BIGINT,
+  checked_on     TEXT NOT NULL,         -- YYYY-MM-DD, Asia/Shanghai
+  submitted_by   TEXT NOT NULL,
+  submitted_at   BIGINT NOT NULL,
+  version        BIGINT NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX inspection_checks_task ON inspection_checks (task_id);
+CREATE INDEX inspection_checks_unit ON inspection_checks (unit_id, checked_on);
+
+-- Hazards (火灾隐患) found by checks and not corrected on the spot, with
+-- their rectification deadline in working days.  The hazard module
+-- (issue 6) takes this table over and adds its own sources and steps.
+CREATE TABLE hazards (
+  id            BIGINT NOT NULL PRIMARY KEY,
+  unit_id       BIGINT NOT NULL REFERENCES units(id),
+  source        TEXT NOT NULL,          -- inspection | …
+  source_id     BIGINT NOT NULL,        -- the check
+  item_code     TEXT,
+  description   TEXT NOT NULL,
+  legal_basis   TEXT,
+  photos        TEXT NOT NULL,          -- file ids, comma-separated
+  found_on      TEXT NOT NULL,
+  deadline      TEXT NOT NULL,          -- YYYY-MM-DD
+  status        TEXT NOT NULL,          -- open | rectified | closed
+  version       BIGINT NOT NULL DEFAULT 1,
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  created_by    TEXT NOT NULL
+);
+CREATE INDEX hazards_unit ON hazards (unit_id, status, deadline);
+CREATE INDEX hazards_deadline ON hazards (status, deadline);
+CREATE INDEX hazards_source ON hazards (source, source_id);

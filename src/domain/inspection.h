@@ -135,6 +135,26 @@ int	inspection_task_reassign(struct store *st, struct actor *who,
 	    int64_t id, int64_t expected, const json_t *in, json_t **out,
 	    struct err *e);
 
+/* Checks (INS-032..036). */
+
+/* The task with the items of its unit's checklist and can_check. */
+int	inspection_task_checklist(struct store *st, struct actor *who,
+	    int64_t task_id, json_t **out, struct err *e);
+/*
+ * The check of a task by one of its inspectors (inspection:check), at
+ * the task's version expected: in {"results": [{item, result, note,
+ * photos, on_spot, deadline_days}], "signatures": [{inspector, file}],
+ * "outcome", "summary", "location": {lat, lng, accuracy_m, at}}.  Photos
+ * and signatures are uploaded files (files.h) attached to the check; a
+ * failure not corrected on the spot becomes a hazard with its deadline.
+ */
+int	inspection_check_submit(struct store *st, struct actor *who,
+	    int64_t task_id, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+/* The check of a task who may see. */
+int	inspection_check_get(struct store *st, struct actor *who,
+	    int64_t task_id, json_t **out, struct err *e);
+
 /* Publication (INS-030): no login, no personal data. */
 int	inspection_public_plans(struct store *st, int64_t offset,
 	    int64_t limit, json_t **items, int64_t *total, struct err *e);
@@ -151,5 +171,10 @@ int	inspection_task_record(struct store *st, const char *id, json_t **out,
 	    struct err *e);
 int	inspection_rules_record(struct store *st, const char *id,
 	    json_t **out, struct err *e);
+int	inspection_check_record(struct store *st, const char *id,
+	    json_t **out, struct err *e);
+/* A hazard found by a check (the hazard module takes the table over). */
+int	hazard_record(struct store *st, const char *id, json_t **out,
+	    struct err *e);
 
 #endif

@@ -210,3 +210,62 @@ export async function getBundleText(id: string, full: boolean): Promise<string> 
     throw new Error(`HTTP ${r.status}`)
   return r.text()
 }
+
+export interface ChecklistItem {
+  id: string
+  code: string
+  name: string
+  legal_basis: string
+}
+
+export interface TaskChecklist extends Task {
+  items: ChecklistItem[]
+  can_check: boolean
+}
+
+export type ItemResult = 'pass' | 'fail' | 'na'
+
+export interface CheckResultInput {
+  item: string
+  result: ItemResult
+  note?: string
+  photos?: string[]
+  on_spot?: boolean
+  deadline_days?: number
+}
+
+export interface CheckInput {
+  results: CheckResultInput[]
+  signatures: { inspector: string; file: string }[]
+  outcome: 'compliant' | 'ordered' | 'referred'
+  summary?: string
+  location?: { lat: number; lng: number; accuracy_m?: number; at?: number }
+}
+
+export interface Check {
+  id: string
+  task_id: string
+  unit_id: string
+  results: (CheckResultInput & { code: string; photos: string[] })[]
+  outcome: string
+  summary: string | null
+  signatures: { inspector: string; file: string }[]
+  location: { lat: number; lng: number; accuracy_m: number | null; at: number | null } | null
+  checked_on: string
+  submitted_by: string
+  submitted_at: number
+  version: number
+}
+
+export function getChecklist(taskId: string): Promise<Versioned<TaskChecklist>> {
+  return requestVersioned<TaskChecklist>('GET', `/api/v1/inspection/tasks/${encodeURIComponent(taskId)}/checklist`)
+}
+
+export function submitCheck(taskId: string, version: number, body: CheckInput, idempotencyKey?: string): Promise<Check> {
+  return request<Check>('POST', `/api/v1/inspection/tasks/${encodeURIComponent(taskId)}/check`,
+    { body, ifMatch: version, idempotencyKey })
+}
+
+export function getCheck(taskId: string): Promise<Check> {
+  return request<Check>('GET', `/api/v1/inspection/tasks/${encodeURIComponent(taskId)}/check`)
+}

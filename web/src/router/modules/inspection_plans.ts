@@ -21,6 +21,12 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'plans.taskTitle', perm: 'inspection:read' },
   },
   {
+    path: 'inspection/tasks/:id(\\d+)/check',
+    name: 'CheckForm',
+    component: () => import('@/views/inspection/CheckForm.vue'),
+    meta: { titleKey: 'check.title', perm: 'inspection:read', parent: 'TaskList' },
+  },
+  {
     path: 'inspection/rules',
     name: 'SamplingRules',
     component: () => import('@/views/inspection/RulesPage.vue'),
