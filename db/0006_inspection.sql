@@ -187,7 +187,6 @@ INSERT INTO role_permissions (role_id, permission) VALUES
   ('town',     'inspection:read'),
   ('dept',     'inspection:read'),
   ('dept',     'inspection:check'),
-  ('secadmin', 'inspection:read'),
   ('secadmin', 'inspection:rules');
 
 -- A check of a task (INS-032..036): the checklist results, the

@@ -22,6 +22,7 @@
 #include "core/jx.h"
 #include "core/mem.h"
 #include "core/str.h"
+#include "domain/inspection_dir.h"
 #include "domain/registry_io.h"
 #include "store/store.h"
 
@@ -334,13 +335,15 @@ cli_seed_usage(FILE *f)
 {
 	fputs(
 "usage: firewarden seed-demo [--units N] [--seed S] [--words DIR]\n"
-"                            [--db URL] [--keys DIR]\n"
+"                            [--no-inspection] [--db URL] [--keys DIR]\n"
 "\n"
 "Fill an empty registry with a demo city: N units (default 20000, at most\n"
 "5000000) over Dongguan's towns by population, realistic categories, valid\n"
 "USCCs, buildings and places, sealed personal data, a few grids a town.\n"
 "The same seed (default 1) gives the same city; the digest printed is that\n"
 "of the content.  Word lists: DIR, else $FIREWARDEN_DATA/demo or data/demo.\n"
+"The inspection item list (inspection/items.json) and 40 demo inspectors\n"
+"are added to empty directories, unless --no-inspection.\n"
 "exit codes: 0 ok, 2 usage, 3 database or I/O error, 4 refused (the\n"
 "registry is not empty)\n", f);
 }
@@ -352,6 +355,7 @@ cli_seed_demo(int argc, char **argv)
 		{ "units", required_argument, NULL, 'u' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "words", required_argument, NULL, 'w' },
+		{ "no-inspection", no_argument, NULL, 'I' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "keys", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
@@ -365,7 +369,7 @@ cli_seed_demo(int argc, char **argv)
 	char				*words = NULL, *end;
 	json_t				*rep = NULL;
 	int64_t				 t0, v;
-	int				 c, rc;
+	int				 c, rc, no_insp = 0;
 
 	memset(&o, 0, sizeof(o));
 	err_clear(&e);
@@ -394,6 +398,7 @@ cli_seed_demo(int argc, char **argv)
 			}
 			break;
 		case 'w': o.words = optarg; break;
+		case 'I': no_insp = 1; break;
 		case 'd': db = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'h':
@@ -429,6 +434,26 @@ cli_seed_demo(int argc, char **argv)
 	    (long long)json_integer_value(json_object_get(rep, "places")),
 	    (long long)json_integer_value(json_object_get(rep, "people")),
 	    json_string_value(json_object_get(rep, "digest")));
+	if (!no_insp) {
+		/* The 一单两库 of the random inspections (INS-019). */
+		char	*items = cli_reg_data("inspection/items.json");
+		json_t	*ins = NULL;
+
+		rc = inspection_dir_seed_demo(st, &who, o.seed, items, o.words,
+		    &ins, &e);
+		free(items);
+		if (rc < 0) {
+			cli_reg_fail(&e);
+			rc = cli_reg_exit(rc);
+			goto out;
+		}
+		printf("inspection: %lld items, %lld inspectors\n",
+		    (long long)json_integer_value(json_object_get(
+		    json_object_get(ins, "items"), "created")),
+		    (long long)json_integer_value(json_object_get(ins,
+		    "inspectors")));
+		json_decref(ins);
+	}
 	rc = 0;
 out:
 	json_decref(rep);

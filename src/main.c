@@ -24,7 +24,9 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
+#include "domain/files.h"
 #include "domain/inspection.h"
+#include "domain/inspection_dir.h"
 #include "domain/job.h"
 #include "domain/pii.h"
 #include "domain/registry.h"
@@ -59,11 +61,27 @@ static const struct audit_type	main_audit_types[] = {
 	{ "inspection_plan", inspection_plan_record },
 	{ "inspection_task", inspection_task_record },
 	{ "inspection_rules", inspection_rules_record },
+	{ "inspection_check", inspection_check_record },
+	{ "hazard", hazard_record },
+	{ "inspection_item", inspection_dir_item_record },
+	{ "inspector", inspection_dir_inspector_record },
+	{ "inspector_conflict", inspection_dir_conflict_record },
+	{ "file", files_record },
+	{ NULL, NULL },
+};
+
+/*
+ * Record types that files attach to, and who may read them (files.h):
+ * a module that calls files_attach() adds its row here.
+ */
+static const struct files_owner	main_file_owners[] = {
+	{ "inspection_check", inspection_check_can_read },
 	{ NULL, NULL },
 };
 
 /* Background jobs of `serve` and `job run` (job.h, docs/modules/job.md). */
 static const struct job		main_jobs[] = {
+	{ "files.sweep", 3600, 0, files_job_sweep },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -73,6 +91,7 @@ struct opts {
 	const char	*keys;
 	const char	*web;
 	const char	*origins;
+	const char	*blobs;		/* uploaded files (files.h) */
 	const char	*login;
 	const char	*role;
 	const char	*jurisdiction;
@@ -99,6 +118,7 @@ usage(FILE *f)
 "  serve [--db URL] [--listen ADDR:PORT] [--keys DIR] [--web DIR]\n"
 "        [--threads N] [--trust-proxy] [--origins LIST] [--quiet]\n"
 "        [--allow-no-totp] [--seed-demo-if-empty N] [--session-cache-ms N]\n"
+"        [--blobs DIR]    (uploaded files, default var/blobs)\n"
 "                         migrate, create the administrators on first start,\n"
 "                         fill an empty registry with N demo units (REG-030),\n"
 "                         and serve HTTP until SIGINT or SIGTERM\n"
@@ -121,9 +141,12 @@ usage(FILE *f)
 "                         write a unit list (see export --help)\n"
 "  seed-demo [--units N] [--seed S]\n"
 "                         fill an empty registry with a demo city\n"
+"  inspection load-items FILE\n"
+"                         load the inspection item list (see inspection --help)\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
-"environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS.\n"
+"environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS,\n"
+"FIREWARDEN_BLOBS.\n"
 "exit codes: 0 ok, 1 check failed, 2 usage, 3 database/I-O, 4 rejected input\n",
 	    DEFAULT_DB);
 }
@@ -137,6 +160,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "keys", required_argument, NULL, 'k' },
 		{ "web", required_argument, NULL, 'w' },
 		{ "origins", required_argument, NULL, 'O' },
+		{ "blobs", required_argument, NULL, 'B' },
 		{ "login", required_argument, NULL, 'L' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "jurisdiction", required_argument, NULL, 'j' },
@@ -162,6 +186,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'k': o->keys = optarg; break;
 		case 'w': o->web = optarg; break;
 		case 'O': o->origins = optarg; break;
+		case 'B': o->blobs = optarg; break;
 		case 'L': o->login = optarg; break;
 		case 'r': o->role = optarg; break;
 		case 'j': o->jurisdiction = optarg; break;
@@ -220,6 +245,8 @@ defaults(struct opts *o)
 	    DEFAULT_LISTEN;
 	o->keys = (v = getenv("FIREWARDEN_KEYS")) && *v ? v : DEFAULT_KEYS;
 	o->web = DEFAULT_WEB;
+	o->blobs = (v = getenv("FIREWARDEN_BLOBS")) && *v ? v :
+	    FILES_DIR_DEFAULT;
 	o->threads = 4;
 	o->session_cache_ms = 1000;
 }
@@ -417,6 +444,18 @@ seed_demo_if_empty(struct store *st, int64_t units)
 		log_info("seeded a demo city of %lld units (digest %s)",
 		    (long long)units, json_string_value(json_object_get(rep,
 		    "digest")));
+	/* The inspection directories of the demo city (INS-019). */
+	if (rc == 0 && json_is_true(json_object_get(rep, "seeded"))) {
+		char	*items = xasprintf("%s/inspection/items.json",
+		    data && *data ? data : "data");
+		json_t	*ins = NULL;
+
+		if ((rc = inspection_dir_seed_demo(st, &sys, so.seed, items,
+		    words, &ins, &e)) < 0)
+			fprintf(stderr, "%s: seed-demo: %s\n", main_prog, e.msg);
+		json_decref(ins);
+		free(items);
+	}
 	json_decref(rep);
 	free(words);
 	return rc < 0 ? exit_for(rc) : 0;
@@ -532,6 +571,11 @@ cmd_job(int argc, char **argv)
 		goto out;
 	}
 	main_node_name(node, sizeof(node));
+	if (files_configure(o.blobs, o.web, main_file_owners, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		rc = EXIT_DB;
+		goto out;
+	}
 	rc = job_run_now(st, main_jobs, argv[2], node, &id, &e);
 	if (rc == 0 && job_last_run(st, argv[2], &last, &e) == 0)
 		printf("%s: %s\n", argv[2], last.detail);
@@ -568,6 +612,11 @@ cmd_serve(const struct opts *o)
 	}
 	account_set_data_key(dkey);
 	account_set_session_cache_ms(o->session_cache_ms);
+	if (files_configure(o->blobs, o->web, main_file_owners, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		rc = EXIT_DB;
+		goto out;
+	}
 	if (o->allow_no_totp) {
 		account_set_totp_enforced(0);
 		log_warn("--allow-no-totp: administrators and approvers may work "
@@ -828,6 +877,8 @@ main(int argc, char **argv)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "seed-demo") == 0)
 		return cli_seed_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "inspection") == 0)
+		return cli_inspection(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
 		return cmd_job(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {

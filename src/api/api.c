@@ -9,5 +9,7 @@ const struct route *const api_tables[] = {
 	api_audit_routes,
 	api_registry_routes,
 	api_inspection_routes,
+	api_inspection_dir_routes,
+	api_files_routes,
 	NULL,
 };

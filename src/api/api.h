@@ -12,6 +12,8 @@ extern const struct route	api_account_routes[];
 extern const struct route	api_audit_routes[];
 extern const struct route	api_registry_routes[];
 extern const struct route	api_inspection_routes[];
+extern const struct route	api_inspection_dir_routes[];
+extern const struct route	api_files_routes[];
 
 /* NULL-terminated list of the tables above. */
 extern const struct route *const	api_tables[];

@@ -57,6 +57,15 @@ static const struct field api_ins_f_reassign[] = {
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 
+static const struct field api_ins_f_check[] = {
+	{ "results",	F_LIST,		1, 1, 200, NULL },
+	{ "signatures",	F_LIST,		1, 1, 16, NULL },
+	{ "outcome",	F_STRING,	1, 1, 16, NULL },
+	{ "summary",	F_STRING,	0, 1, 2000, NULL },
+	{ "location",	F_OBJECT,	0, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
 static int
 api_ins_out(struct resp *w, json_t *j, int created)
 {
@@ -327,6 +336,51 @@ api_ins_task_reassign(struct req *r, struct resp *w)
 }
 
 static int
+api_ins_task_checklist(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = inspection_task_checklist(r->st, r->who, id, &j,
+	    &r->err)) < 0)
+		return rc;
+	return api_ins_out(w, j, 0);
+}
+
+static int
+api_ins_check_submit(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id, version;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_if_match(r, &version, &r->err)) < 0)
+		return rc;
+	if ((rc = inspection_check_submit(r->st, r->who, id, version, r->json,
+	    &j, &r->err)) < 0)
+		return rc;
+	return resp_created(w, j);
+}
+
+static int
+api_ins_check_get(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	if ((rc = inspection_check_get(r->st, r->who, id, &j, &r->err)) < 0)
+		return rc;
+	return resp_data(w, j);
+}
+
+static int
 api_ins_bundle_form(struct req *r, struct resp *w, int full)
 {
 	struct buf	b;
@@ -404,10 +458,11 @@ api_ins_public_results(struct req *r, struct resp *w)
 }
 
 const struct route api_inspection_routes[] = {
-	{ "GET", "/api/v1/inspection/rules", "inspection:read", 0,
+	/* Published rules: anyone signed in (the security administrator too). */
+	{ "GET", "/api/v1/inspection/rules", "login", 0,
 	    api_ins_rules, "Sampling rules (一细则), current or ?version=",
 	    NULL },
-	{ "GET", "/api/v1/inspection/rules/versions", "inspection:read", 0,
+	{ "GET", "/api/v1/inspection/rules/versions", "login", 0,
 	    api_ins_rules_versions, "Every version of the sampling rules",
 	    NULL },
 	{ "POST", "/api/v1/inspection/rules", "inspection:rules", ROUTE_WRITE,
@@ -450,6 +505,15 @@ const struct route api_inspection_routes[] = {
 	    ROUTE_WRITE, api_ins_task_reassign,
 	    "Assign inspectors by hand, with a reason (If-Match)",
 	    api_ins_f_reassign },
+	{ "GET", "/api/v1/inspection/tasks/{id}/checklist", "inspection:read",
+	    0, api_ins_task_checklist, "A task with its unit's checklist",
+	    NULL },
+	{ "POST", "/api/v1/inspection/tasks/{id}/check", "inspection:check",
+	    ROUTE_WRITE, api_ins_check_submit,
+	    "Record the check of a task (If-Match: the task's version)",
+	    api_ins_f_check },
+	{ "GET", "/api/v1/inspection/tasks/{id}/check", "inspection:read", 0,
+	    api_ins_check_get, "The check of a task", NULL },
 	{ "GET", "/api/v1/draws/{id}/bundle", "audit:read", 0, api_ins_bundle,
 	    "The full draw bundle (inspectors and conflicts)", NULL },
 	{ "GET", "/api/v1/public/draws/{id}/bundle", "public", ROUTE_PUBLIC,

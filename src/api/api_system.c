@@ -69,6 +69,28 @@ api_system_schema(const struct field *fields)
 	    "additionalProperties", 0);
 }
 
+/*
+ * A raw body (ROUTE_CSV, ROUTE_RAW): the bytes themselves, in one of its
+ * media types, with its size limit when the route has its own.
+ */
+static json_t *
+api_system_raw(const struct field *raw)
+{
+	const char *const	*t;
+	json_t			*content = json_object(), *s;
+
+	for (t = raw->choices; *t; t++) {
+		s = json_pack("{s:s, s:s}", "type", "string",
+		    "contentMediaType", *t);
+		if (raw->max > 0)
+			json_object_set_new(s, "x-max-bytes",
+			    json_integer(raw->max));
+		json_object_set_new(content, *t, json_pack("{s:o}", "schema",
+		    s));
+	}
+	return json_pack("{s:b, s:o}", "required", 1, "content", content);
+}
+
 /* "/api/v1/users/{id}" -> path parameters of the operation. */
 static json_t *
 api_system_params(const char *pattern)
@@ -91,6 +113,7 @@ static int
 api_system_openapi(struct req *r, struct resp *w)
 {
 	const struct route	*rt;
+	const struct field	*raw;
 	json_t			*doc, *paths, *item, *op, *resp;
 	char			 method[8], *text;
 	int			 i, n = router_nroutes();
@@ -115,10 +138,9 @@ api_system_openapi(struct req *r, struct resp *w)
 		    json_sprintf("%s %s", rt->method, rt->pattern));
 		if (rt->flags & ROUTE_WRITE)
 			json_object_set_new(op, "x-audited", json_true());
-		if (rt->flags & ROUTE_CSV)
-			json_object_set_new(op, "requestBody", json_pack(
-			    "{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
-			    "text/csv", "schema", "type", "string"));
+		if ((raw = router_raw_body(rt)) != NULL)
+			json_object_set_new(op, "requestBody",
+			    api_system_raw(raw));
 		else if (rt->body)
 			json_object_set_new(op, "requestBody", json_pack(
 			    "{s:b, s:{s:{s:o}}}", "required", 1, "content",

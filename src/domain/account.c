@@ -34,12 +34,14 @@ const struct account_perm account_permissions[] = {
 	{ "registry:unmask", NULL,   0, "查看个人信息明文", "Unmask personal data" },
 	{ "hazard:read",    NULL,    0, "查看隐患",     "Read hazards" },
 	{ "hazard:write",   NULL,    0, "处置隐患",     "Handle hazards" },
-	{ "inspection:read", NULL,   1, "查看双随机抽查", "Read random inspections" },
+	{ "inspection:read", NULL,   0, "查看双随机抽查", "Read random inspections" },
 	{ "inspection:write", NULL,  0, "编制抽查计划和名录库", "Maintain plans and directories" },
 	{ "inspection:approve", NULL, 0, "审批抽查计划", "Approve inspection plans" },
 	{ "inspection:draw", NULL,   0, "录入随机源数值", "Enter beacon values" },
 	{ "inspection:check", NULL,  0, "实施检查", "Carry out checks" },
 	{ "inspection:rules", "sec", 0, "配置抽查比例规则", "Configure sampling rules" },
+	{ "files:write",    NULL,    0, "上传照片签名和文书", "Upload photos, signatures and documents" },
+	{ "files:original", NULL,    0, "下载原始证据文件", "Download original evidence files" },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 
@@ -50,6 +52,7 @@ static const struct {
 	{ "home",    "首页",     "Home",        "/",        "login" },
 	{ "units",   "单位档案", "Units",       "/units",   "registry:read" },
 	{ "inspection", "双随机抽查", "Random inspections", "/inspection", "inspection:read" },
+	{ "sampling", "抽查细则", "Sampling rules", "/inspection/rules", "inspection:rules" },
 	{ "users",   "用户管理", "Users",       "/users",   "account:read" },
 	{ "roles",   "角色权限", "Roles",       "/roles",   "role:read" },
 	{ "audit",   "审计日志", "Audit trail", "/audit",   "audit:read" },

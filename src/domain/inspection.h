@@ -151,6 +151,12 @@ int	inspection_task_checklist(struct store *st, struct actor *who,
 int	inspection_check_submit(struct store *st, struct actor *who,
 	    int64_t task_id, int64_t expected, const json_t *in, json_t **out,
 	    struct err *e);
+/*
+ * files_owner hook (files.h): 1 if who may read check_id (they see its
+ * task), 0 if not, or a negative ERR_*.
+ */
+int	inspection_check_can_read(struct store *st, struct actor *who,
+	    int64_t check_id, struct err *e);
 /* The check of a task who may see. */
 int	inspection_check_get(struct store *st, struct actor *who,
 	    int64_t task_id, json_t **out, struct err *e);

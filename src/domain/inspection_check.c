@@ -117,7 +117,8 @@ ins_ctx_load(struct store *st, struct actor *who, int64_t task_id,
 
 	memset(c, 0, sizeof(*c));
 	if ((rc = store_query(st, "SELECT t.id, t.plan_id, t.unit_id, "
-	    "t.version, t.status, p.status, u.categories FROM inspection_tasks "
+	    "t.version, t.status, p.status, u.categories, t.inspectors FROM "
+	    "inspection_tasks "
 	    "t JOIN inspection_plans p ON p.id = t.plan_id JOIN units u ON "
 	    "u.id = t.unit_id WHERE t.id = ?", STORE_ARGS(SV_I(task_id)), &r,
 	    e)) < 0)
@@ -131,6 +132,18 @@ ins_ctx_load(struct store *st, struct actor *who, int64_t task_id,
 		snprintf(c->plan_status, sizeof(c->plan_status), "%s",
 		    store_text(r, 5));
 		c->categories = (int)store_int(r, 6);
+		/* The task's inspectors in team order, as the draw gave them. */
+		{
+			const char	*s = store_text(r, 7);
+
+			while (*s != '\0' && c->ninspectors < 16) {
+				c->inspectors[c->ninspectors++] =
+				    strtoll(s, NULL, 10);
+				s += strcspn(s, ",");
+				if (*s == ',')
+					s++;
+			}
+		}
 	}
 	store_rows_free(r);
 	if (rc < 0)
@@ -142,12 +155,10 @@ ins_ctx_load(struct store *st, struct actor *who, int64_t task_id,
 	    "ti.inspector_id WHERE ti.task_id = ? ORDER BY ti.inspector_id",
 	    STORE_ARGS(SV_I(task_id)), &r, e)) < 0)
 		return rc;
-	while ((rc = store_next(r, e)) == 1 && c->ninspectors < 16) {
-		c->inspectors[c->ninspectors++] = store_int(r, 0);
+	while ((rc = store_next(r, e)) == 1)
 		if (who->user_id > 0 && !store_isnull(r, 1) &&
 		    store_int(r, 1) == who->user_id)
 			c->my_inspector = store_int(r, 0);
-	}
 	store_rows_free(r);
 	return rc < 0 ? rc : 0;
 }
@@ -654,12 +665,16 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 	/* Photos and signatures become the check's evidence (I-5). */
 	for (j = 0; j < nit; j++)
 		if (it[j].nphotos > 0 && (rc = files_attach(st, who,
-		    it[j].photos, (size_t)it[j].nphotos, "inspection_check",
-		    cid, "photo", e)) < 0)
+		    it[j].photos, it[j].nphotos, "inspection_check", cid,
+		    "photo", e)) < 0) {
+			snprintf(e->field, sizeof(e->field), "results");
 			goto out;
-	if ((rc = files_attach(st, who, sig_file, (size_t)c.ninspectors,
-	    "inspection_check", cid, "signature", e)) < 0)
+		}
+	if ((rc = files_attach(st, who, sig_file, c.ninspectors,
+	    "inspection_check", cid, "signature", e)) < 0) {
+		snprintf(e->field, sizeof(e->field), "signatures");
 		goto out;
+	}
 	if ((rc = ins_audit_check(st, who, cid, e)) < 0)
 		goto out;
 	/* INS-036: a hazard for each failure not corrected on the spot. */
@@ -718,6 +733,27 @@ out:
 	buf_free(&photos);
 	ins_items_free(it, nit);
 	return rc;
+}
+
+int
+inspection_check_can_read(struct store *st, struct actor *who,
+    int64_t check_id, struct err *e)
+{
+	json_t	*chk = NULL, *task = NULL;
+	int64_t	 tid;
+	int	 rc;
+
+	if ((rc = ins_check_fetch(st, "id", check_id, &chk, e)) < 0)
+		return rc == ERR_NOT_FOUND ? 0 : rc;
+	rc = str_to_i64(json_string_value(json_object_get(chk, "task_id")), 1,
+	    INT64_MAX, &tid);
+	json_decref(chk);
+	if (rc < 0)
+		return 0;
+	if ((rc = inspection_task_get(st, who, tid, &task, e)) < 0)
+		return rc == ERR_NOT_FOUND || rc == ERR_FORBIDDEN ? 0 : rc;
+	json_decref(task);
+	return 1;
 }
 
 int

@@ -54,6 +54,8 @@ struct resp {
 	char		*etag;		/* owned */
 	int		 retry_after;	/* seconds, 0 = none */
 	char		*attachment;	/* download file name (ASCII), owned */
+	int		 inline_file;	/* with attachment: shown, not saved */
+	const char	*csp;		/* replaces the default CSP (static) */
 };
 
 /* The value of header name (case-insensitive), or NULL. */
@@ -89,8 +91,12 @@ int		 req_if_match(struct req *r, int64_t *version, struct err *e);
  * entries: their content is the domain's to check, which names the path
  * of a bad entry (e.g. "team[1].count").
  */
+/*
+ * F_RAW describes the raw body of a ROUTE_RAW route (route.h), never a
+ * JSON field.
+ */
 enum field_type { F_STRING, F_INT, F_BOOL, F_ID, F_STRINGS, F_OBJECT,
-	F_LIST };
+	F_LIST, F_RAW };
 
 struct field {
 	const char		 *key;

@@ -28,8 +28,19 @@ enum route_flag {
 	/* The body is CSV text (Content-Type text/csv, any parameters),
 	 * handed to the handler as it came, in r->body; it is not parsed as
 	 * JSON and the route has no field table.  Only with ROUTE_WRITE.
-	 * Every other write route keeps the JSON rule (SECURITY.md I-1). */
+	 * Every other write route keeps the JSON rule (SECURITY.md I-1).
+	 * It is the raw body below with the media type text/csv, any size
+	 * up to the server's CSV limit, empty allowed. */
 	ROUTE_CSV		= 1 << 5,
+	/* The body is raw bytes (an upload), described by the route's body
+	 * table, which then holds one F_RAW row: its key names the body in
+	 * errors, min..max are the sizes accepted in bytes (max is also the
+	 * server's body limit for the route) and choices the media types
+	 * (matched without parameters).  The router answers 415 naming
+	 * Content-Type for another type, 400 for an empty body when min >
+	 * 0, 413 past max; the handler gets the bytes in r->body.  Only
+	 * with ROUTE_WRITE (I-1, I-5). */
+	ROUTE_RAW		= 1 << 6,
 };
 
 typedef int (*route_fn)(struct req *r, struct resp *w);

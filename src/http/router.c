@@ -59,6 +59,7 @@ int
 router_check(struct buf *report)
 {
 	const struct route	*rt;
+	const struct field	*f;
 	int			 i, n = router_nroutes(), bad = 0;
 
 	for (i = 0; i < n; i++) {
@@ -102,6 +103,24 @@ router_check(struct buf *report)
 			    "no field table\n", rt->method, rt->pattern);
 			bad++;
 		}
+		if ((rt->flags & ROUTE_RAW) && (!(rt->flags & ROUTE_WRITE) ||
+		    (rt->flags & ROUTE_CSV) || rt->body == NULL ||
+		    rt->body[0].type != F_RAW || rt->body[0].key == NULL ||
+		    rt->body[0].choices == NULL ||
+		    rt->body[0].choices[0] == NULL || rt->body[0].max <= 0 ||
+		    rt->body[0].min > rt->body[0].max ||
+		    rt->body[1].key != NULL)) {
+			buf_printf(report, "%s %s: a raw-body route writes and "
+			    "has one F_RAW row with media types and a size "
+			    "limit\n", rt->method, rt->pattern);
+			bad++;
+		}
+		for (f = rt->body; !(rt->flags & ROUTE_RAW) && f && f->key; f++)
+			if (f->type == F_RAW) {
+				buf_printf(report, "%s %s: F_RAW outside a "
+				    "raw-body route\n", rt->method, rt->pattern);
+				bad++;
+			}
 		if (!(rt->flags & ROUTE_WRITE) && strcmp(rt->method, "GET")) {
 			buf_printf(report, "%s %s: only GET may be read-only\n",
 			    rt->method, rt->pattern);
@@ -173,13 +192,12 @@ router_free_params(struct req *r)
 		free((char *)(uintptr_t)r->params[--r->nparams].key);
 }
 
-unsigned
-router_flags_for(const char *method, const char *path)
+const struct route *
+router_find(const char *method, const char *path)
 {
-	const struct route	*rt;
+	const struct route	*rt, *found = NULL;
 	struct req		 r;
 	char			*p, *segs[ROUTER_MAX_SEGS];
-	unsigned		 flags = 0;
 	int			 i, n, nsegs;
 
 	memset(&r, 0, sizeof(r));
@@ -192,12 +210,36 @@ router_flags_for(const char *method, const char *path)
 			    !router_match(rt->pattern, segs, nsegs, &r))
 				continue;
 			router_free_params(&r);
-			flags = rt->flags;
+			found = rt;
 			break;
 		}
 	}
 	free(p);
-	return flags;
+	return found;
+}
+
+unsigned
+router_flags_for(const char *method, const char *path)
+{
+	const struct route	*rt = router_find(method, path);
+
+	return rt ? rt->flags : 0;
+}
+
+static const char *const	router_csv_types[] = { "text/csv", NULL };
+static const struct field	router_csv_body = {
+	"body", F_RAW, 0, 0, 0, router_csv_types,
+};
+
+const struct field *
+router_raw_body(const struct route *rt)
+{
+	if (rt->flags & ROUTE_CSV)
+		return &router_csv_body;
+	if ((rt->flags & ROUTE_RAW) && rt->body != NULL &&
+	    rt->body[0].type == F_RAW)
+		return &rt->body[0];
+	return NULL;
 }
 
 void
@@ -265,6 +307,45 @@ router_media_ok(struct req *r, const char *type)
 	if (ct == NULL || strncasecmp(ct, type, n) != 0)
 		return 0;
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/*
+ * A raw body (ROUTE_RAW, ROUTE_CSV) against its F_RAW row: one of the
+ * media types, within the sizes.  The bytes are the handler's to read.
+ */
+static int
+router_raw_check(struct req *r, const struct field *raw)
+{
+	const char *const	*t;
+	struct buf		 list;
+	int			 rc;
+
+	if (r->body_len == 0) {
+		if (raw->min > 0)
+			return err_set(&r->err, ERR_MISSING, raw->key, "the "
+			    "request has no %s", raw->key);
+		return 0;
+	}
+	for (t = raw->choices; *t != NULL; t++)
+		if (router_media_ok(r, *t))
+			break;
+	if (*t == NULL) {
+		buf_init(&list);
+		for (t = raw->choices; *t != NULL; t++)
+			buf_printf(&list, "%s%s", t == raw->choices ? "" :
+			    t[1] == NULL ? " or " : ", ", *t);
+		rc = err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type",
+		    "Content-Type must be %s", list.data);
+		buf_free(&list);
+		return rc;
+	}
+	if ((int64_t)r->body_len < raw->min)
+		return err_set(&r->err, ERR_RANGE, raw->key, "the %s must be at "
+		    "least %lld bytes", raw->key, (long long)raw->min);
+	if (raw->max > 0 && (int64_t)r->body_len > raw->max)
+		return err_set(&r->err, ERR_TOO_LARGE, raw->key, "the %s may be "
+		    "at most %lld bytes", raw->key, (long long)raw->max);
+	return 0;
 }
 
 /* Record a refused access in its own transaction (A-7, L-4). */
@@ -385,6 +466,7 @@ int
 router_handle(struct req *r, struct resp *w, int *route_idx)
 {
 	const struct route	*rt = NULL, *cand;
+	const struct field	*raw;
 	char			*path = NULL, *segs[ROUTER_MAX_SEGS];
 	const char		*sid, *tok;
 	int			 nsegs, i, n, idx = -1, method_miss = 0, rc;
@@ -472,14 +554,11 @@ router_handle(struct req *r, struct resp *w, int *route_idx)
 			goto out;
 		}
 		/* I-1: JSON bodies only, validated against the route; a
-		 * ROUTE_CSV route takes text/csv, left to its handler. */
-		if (r->body_len > 0 && (rt->flags & ROUTE_CSV)) {
-			if (!router_media_ok(r, "text/csv")) {
-				rc = err_set(&r->err, ERR_MEDIA_TYPE,
-				    "Content-Type", "Content-Type must be "
-				    "text/csv");
+		 * raw-body route (ROUTE_CSV, ROUTE_RAW) takes its media
+		 * types, the bytes left to its handler. */
+		if ((raw = router_raw_body(rt)) != NULL) {
+			if ((rc = router_raw_check(r, raw)) < 0)
 				goto out;
-			}
 		} else if (r->body_len > 0) {
 			if (!router_media_ok(r, "application/json")) {
 				rc = err_set(&r->err, ERR_MEDIA_TYPE,
@@ -490,7 +569,7 @@ router_handle(struct req *r, struct resp *w, int *route_idx)
 			    &r->err)) < 0)
 				goto out;
 		}
-		if (rt->body != NULL) {
+		if (rt->body != NULL && raw == NULL) {
 			if (r->json == NULL)
 				r->json = json_object();
 			if ((rc = req_body_check(r, rt->body, &r->err)) < 0)

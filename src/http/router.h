@@ -40,6 +40,14 @@ int		 router_handle(struct req *r, struct resp *w, int *route_idx);
  * matches (used by the server to pick a body limit before reading it).
  */
 unsigned	 router_flags_for(const char *method, const char *path);
+/* The route method and path would reach, or NULL. */
+const struct route *router_find(const char *method, const char *path);
+/*
+ * The raw body a ROUTE_RAW or ROUTE_CSV route takes, as its F_RAW row
+ * (route.h), or NULL for a route with a JSON body.  ROUTE_CSV's row is
+ * text/csv, empty allowed, max 0: the server's CSV limit.
+ */
+const struct field *router_raw_body(const struct route *rt);
 
 /* Render the error envelope for rc into w. */
 void		 router_error(struct resp *w, int rc, const struct err *e,

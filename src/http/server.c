@@ -158,11 +158,19 @@ server_send(struct MHD_Connection *c, int status, const char *ctype,
 		if (w->etag)
 			MHD_add_response_header(mr, "ETag", w->etag);
 		if (w->attachment) {
-			char	*cd = xasprintf("attachment; filename=\"%s\"",
+			char	*cd = xasprintf("%s; filename=\"%s\"",
+			    w->inline_file ? "inline" : "attachment",
 			    w->attachment);
 
 			MHD_add_response_header(mr, "Content-Disposition", cd);
 			free(cd);
+		}
+		/* A stricter policy for what must never run (I-5). */
+		if (w->csp) {
+			MHD_del_response_header(mr, "Content-Security-Policy",
+			    srv_csp);
+			MHD_add_response_header(mr, "Content-Security-Policy",
+			    w->csp);
 		}
 		if (w->retry_after > 0) {
 			snprintf(tmp, sizeof(tmp), "%d", w->retry_after);
@@ -429,17 +437,23 @@ server_api(struct MHD_Connection *c, const char *url, const char *method,
 
 /*
  * The body limit of the request: that of JSON bodies, raised for a route
- * that takes a CSV file (ROUTE_CSV) — looked up only once a body grows
- * past the JSON limit, so ordinary requests pay nothing for it.
+ * that takes a CSV file (ROUTE_CSV) or an upload (ROUTE_RAW, its own
+ * limit) — looked up only once a body grows past the JSON limit, so
+ * ordinary requests pay nothing for it.
  */
 static size_t
 server_limit(struct conn_state *cs, const char *method, const char *url)
 {
+	const struct route	*rt;
+	const struct field	*raw;
+
 	if (!cs->limit_known) {
 		cs->limit_known = 1;
 		if (strncmp(url, "/api/", 5) == 0 &&
-		    (router_flags_for(method, url) & ROUTE_CSV))
-			cs->limit = srv->max_csv_body;
+		    (rt = router_find(method, url)) != NULL &&
+		    (raw = router_raw_body(rt)) != NULL)
+			cs->limit = raw->max > 0 ? (size_t)raw->max :
+			    srv->max_csv_body;
 	}
 	return cs->limit;
 }

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, BIN, assertError } from './lib.mjs';
+import { png } from './images.mjs';
 
 const T = '441900121';	// 虎门镇, the plan's town
 const U = '441900003';	// 东城街道, another town
@@ -197,9 +198,14 @@ test('INS-024/025/026 commit freezes the roster and publishes its hashes', async
   assert.equal(plan.commit_seq, a0);
   const pop = Number(srv.sql(`SELECT COUNT(*) FROM units WHERE town_code = '${T}' AND status = 'active'`));
   assert.equal(plan.counts.candidates, pop);
-  // f1..f7 (f8's certificate ends before the period does; the other
-  // town's inspector covers no town of the plan).
-  assert.equal(plan.counts.inspectors, 7);
+  // The town's active fire inspectors with a certificate to the end of
+  // the period: f1..f7 and the demo directory's (f8's certificate ends
+  // before the period does; the other town's inspector covers no town of
+  // the plan).
+  const want = Number(srv.sql(`SELECT COUNT(*) FROM inspectors WHERE status = 'active' AND department = 'fire' AND (',' || areas || ',') LIKE '%,${T},%' AND cert_valid_until >= '${plan.period_end}'`));
+  assert.ok(want >= 7);
+  assert.equal(plan.counts.inspectors, want);
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_roster_inspectors WHERE plan_id = ${plan.id} AND inspector_id = ${insp.f1}`)), 1);
   assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_roster_inspectors WHERE plan_id = ${plan.id} AND inspector_id = ${insp.f8}`)), 0);
   assert.equal(srv.sql(`SELECT reason FROM inspection_roster_conflicts WHERE plan_id = ${plan.id} AND inspector_id = ${insp.f2} AND unit_id = ${unit}`), 'declared');
   assert.ok(plan.quotas.every((q) => q.count <= q.population));
@@ -273,7 +279,7 @@ test('INS-031 the bundle: public for anyone, full with audit:read, both verify w
   const full = await aud.get(`/api/v1/draws/${plan.id}/bundle`);
   assert.equal(full.status, 200, full.text);
   const fb = JSON.parse(full.text);
-  assert.equal(fb.inspectors.length, 7);
+  assert.equal(fb.inspectors.length, plan.counts.inspectors);
   for (const [name, text] of [['public', pub.text], ['full', full.text]]) {
     const f = join(srv.dir, `${name}.json`);
     writeFileSync(f, text);
@@ -334,6 +340,90 @@ test('tasks: jurisdiction, "mine", and INS-029 manual assignment with a reason',
   assert.equal(JSON.stringify(res.body).includes('检查员'), false);
 });
 
+test('INS-032..036 a check on a phone: every item, both signatures, the outcome; failures become hazards', async () => {
+  const PNG = { 'Content-Type': 'image/png' };
+  // A task f1 (the user `off`) is on, not reassigned above.
+  const mine = (await off.get(`/api/v1/inspection/tasks?mine=1&status=assigned&plan_id=${plan.id}&limit=200`)).body.data;
+  const task = mine.find((t) => !t.reassigned);
+  assert.ok(task, 'a task of f1');
+  let r = await off.get(`/api/v1/inspection/tasks/${task.id}/checklist`);
+  assert.equal(r.status, 200, r.text);
+  const items = r.body.data.items;
+  assert.ok(items.length >= 5, 'the demo item list');
+  assert.equal(r.body.data.can_check, true);
+  const version = r.body.data.version;
+  const h = { 'If-Match': `"${version}"` };
+  // Someone not on the task cannot check it.
+  const offTask = (await offT.get(`/api/v1/inspection/tasks/${task.id}/checklist`)).body.data;
+  assert.equal(offTask.can_check, false);
+  // Signatures (drawn on the phone, uploaded as PNG) and a photo.
+  const sig1 = (await off.post('/api/v1/files?purpose=signature', png(30, 10), PNG)).body.data;
+  const sig2 = (await off.post('/api/v1/files?purpose=signature', png(31, 10), PNG)).body.data;
+  const photo = (await off.post('/api/v1/files?purpose=photo', png(40, 30), PNG)).body.data;
+  assert.ok(sig1?.id && sig2?.id && photo?.id);
+  const [i1, i2] = task.inspectors;
+  const results = items.map((it, k) => (k === 0
+    ? { item: it.id, result: 'fail', note: '安全出口被货物堵塞', photos: [photo.id], deadline_days: 5 }
+    : k === 1 ? { item: it.id, result: 'fail', note: '灭火器压力不足', on_spot: true } : { item: it.id, result: 'pass' }));
+  const body = (extra = {}) => ({
+    results, signatures: [{ inspector: i1, file: sig1.id }, { inspector: i2, file: sig2.id }], outcome: 'ordered',
+    location: { lat: 22.8124, lng: 113.6734, accuracy_m: 12 }, ...extra,
+  });
+  const n0 = srv.count('inspection_checks');
+  const hz0 = srv.count('hazards');
+  const a0 = await srv.auditSize();
+  const cases = [
+    [body({ results: results.slice(1) }), 400, 'missing', 'results'],
+    [body({ results: [...results, results[0]] }), 400, 'invalid', 'results[' + results.length + '].item'],
+    [body({ results: results.map((x, k) => (k === 0 ? { ...x, note: undefined } : x)) }), 400, 'missing', 'results[0].note'],
+    [body({ results: results.map((x, k) => (k === 0 ? { ...x, deadline_days: undefined } : x)) }), 400, 'missing', 'results[0].deadline_days'],
+    [body({ results: results.map((x, k) => (k === 0 ? { ...x, deadline_days: 99 } : x)) }), 400, 'range', 'results[0].deadline_days'],
+    [body({ results: results.map((x, k) => (k === 2 ? { ...x, result: 'maybe' } : x)) }), 400, 'invalid', 'results[2].result'],
+    [body({ outcome: 'compliant' }), 422, 'policy', 'outcome'],
+    [body({ outcome: 'excellent' }), 400, 'invalid', 'outcome'],
+    [body({ signatures: [{ inspector: i1, file: sig1.id }] }), 422, 'policy', 'signatures'],
+    [body({ signatures: [{ inspector: i1, file: sig1.id }, { inspector: i1, file: sig2.id }] }), 422, 'policy', 'signatures'],
+    [body({ signatures: [{ inspector: i1, file: sig1.id }, { inspector: i2, file: photo.id }] }), 400, 'invalid', 'signatures'],
+    [body({ location: { lat: 99, lng: 113 } }), 400, 'range', 'location.lat'],
+  ];
+  for (const [b, status, code, field] of cases) {
+    assertError(assert, await off.post(`/api/v1/inspection/tasks/${task.id}/check`, b, h), status, code, field);
+  }
+  assertError(assert, await off.post(`/api/v1/inspection/tasks/${task.id}/check`, body()), 428);
+  assertError(assert, await offT.post(`/api/v1/inspection/tasks/${task.id}/check`, body(), h), 403, 'forbidden');
+  assert.equal(srv.count('inspection_checks'), n0);
+  assert.equal(srv.count('hazards'), hz0);
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM files WHERE status = 'attached'`)), 0);
+  assert.equal(await srv.auditSize(), a0);
+  r = await off.post(`/api/v1/inspection/tasks/${task.id}/check`, body({ summary: '现场检查发现两处问题' }), h);
+  assert.equal(r.status, 201, r.text);
+  const chk = r.body.data;
+  assert.equal(chk.outcome, 'ordered');
+  assert.equal(chk.results.length, items.length);
+  assert.equal(chk.location.lat, 22.8124);
+  // The task is done, the plan in progress; one hazard (the other was corrected on the spot).
+  const t2 = (await off.get(`/api/v1/inspection/tasks/${task.id}`)).body.data;
+  assert.equal(t2.status, 'done');
+  assert.equal(t2.outcome, 'ordered');
+  assert.equal((await off.get(`/api/v1/inspection/plans/${plan.id}`)).body.data.status, 'in_progress');
+  assert.equal(srv.count('hazards'), hz0 + 1);
+  const hz = srv.sql(`SELECT deadline, status, item_code, photos FROM hazards WHERE source_id = ${chk.id}`).split('|');
+  const want = spawnSync(BIN, ['workdays', 'add', chk.checked_on, '5'], { encoding: 'utf8' }).stdout.trim();
+  assert.deepEqual(hz, [want, 'open', items[0].code, photo.id]);
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM files WHERE status = 'attached' AND owner_id = ${chk.id}`)), 3);
+  // Files are readable by whoever sees the task; the check cannot be made twice.
+  assert.equal((await offT.get(`/api/v1/files/${photo.id}`)).status, 200);
+  assertError(assert, await off.post(`/api/v1/inspection/tasks/${task.id}/check`, body(), { 'If-Match': `"${t2.version}"` }), 422, 'policy', 'status');
+  r = await offT.get(`/api/v1/inspection/tasks/${task.id}/check`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.data.signatures.map((s) => s.file), [sig1.id, sig2.id]);
+  // Published with its outcome.
+  const res = (await srv.client().get(`/api/v1/public/inspection/plans/${plan.id}/results?limit=200`)).body.data;
+  const row = res.find((x) => x.unit_id === task.unit_id);
+  assert.equal(row.outcome, 'ordered');
+  assert.equal(row.checked_on, chk.checked_on);
+});
+
 test('INS-022 cancel needs a reason and takes the open tasks with it; audit verify --deep', async () => {
   const p = (await off.get(`/api/v1/inspection/plans/${plan.id}`)).body.data;
   assertError(assert, await off.post(`/api/v1/inspection/plans/${plan.id}/cancel`, {}, ifm(p)), 400, 'missing', 'reason');
@@ -341,7 +431,9 @@ test('INS-022 cancel needs a reason and takes the open tasks with it; audit veri
   const r = await off.post(`/api/v1/inspection/plans/${plan.id}/cancel`, { reason: '台风停工，计划取消' }, ifm(p));
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.data.status, 'cancelled');
-  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_tasks WHERE plan_id = ${plan.id} AND status <> 'cancelled'`)), 0);
+  // Open tasks are cancelled; the checked one stays done.
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_tasks WHERE plan_id = ${plan.id} AND status IN ('assigned', 'unassigned')`)), 0);
+  assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM inspection_tasks WHERE plan_id = ${plan.id} AND status = 'done'`)), 1);
   // Still public, with its reason; the bundle still verifies.
   const pub = await srv.client().get(`/api/v1/public/inspection/plans/${plan.id}`);
   assert.equal(pub.body.data.cancel_reason, '台风停工，计划取消');

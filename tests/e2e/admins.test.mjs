@@ -68,7 +68,7 @@ describe('三员: audit trail verification and role permissions', () => {
     try {
       const p = c.page
       await signIn(p, srv.url, 'secadmin', srv.admins.secadmin, { secrets, newPassword: 'Secadmin-E2E-2026!' })
-      assert.deepEqual(await menuKeys(p), ['home', 'roles', 'profile'])
+      assert.deepEqual(await menuKeys(p), ['home', 'sampling', 'roles', 'profile'])
       await p.locator('[data-menu=roles]').click()
       await p.locator('[data-test=role-table] [data-role=officer]:visible').click()
       const dlg = p.locator('[data-test=role-dialog]')

@@ -1891,8 +1891,10 @@ test_account__me_and_menu(void **state)
 	assert_string_equal(json_string_value(json_object_get(me,
 	    "jurisdiction")), TOWN_A);
 	assert_false(json_is_true(json_object_get(me, "totp_required")));
+	/* registry:read/write, inspection:read/write/check, files:write,
+	 * files:original. */
 	assert_int_equal(json_array_size(json_object_get(me, "permissions")),
-	    5);
+	    7);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    me, "user"), "login")), "off");
 	json_decref(me);
