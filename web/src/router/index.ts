@@ -28,6 +28,19 @@ export const menuRoutes: Record<string, { path: string; icon: string }> = Object
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'Login', component: LoginPage, meta: { public: true, titleKey: 'login.title' } },
+  /* 双随机一公开: readable by anyone, outside the layout (which needs a session). */
+  {
+    path: '/public/plans',
+    name: 'PublicPlans',
+    component: () => import('@/views/public/PublicPlans.vue'),
+    meta: { public: true, titleKey: 'publicDraw.plansTitle' },
+  },
+  {
+    path: '/public/verify/:planId(\\d+)?',
+    name: 'DrawVerify',
+    component: () => import('@/views/public/DrawVerify.vue'),
+    meta: { public: true, titleKey: 'publicDraw.verifyTitle' },
+  },
   {
     path: '/password',
     name: 'ForcePassword',

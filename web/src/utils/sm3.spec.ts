@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fromHex, sm3Hex, toHex, utf8 } from './sm3'
+import { Sm3, fromHex, sm3, sm3Hex, sm3hex, toHex, utf8 } from './sm3'
 import { inclusionPath, leafHash, merkleRoot, rootFromInclusion, verifyInclusion } from './merkle'
 import { keyIdOf, pemToDer, spkiPoint, sthText, verifySth } from './sth'
 
@@ -20,6 +20,55 @@ describe('SM3 (GB/T 32905-2016)', () => {
     expect(toHex(utf8('消防'))).toBe('e6b688e998b2')
     expect(fromHex('e6b688e998b2')).toEqual(utf8('消防'))
     expect(() => fromHex('abc')).toThrow()
+  })
+})
+
+/* Expected values computed on this machine with `openssl dgst -sm3` and python3 hashlib.new('sm3'). */
+const PATTERN = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7 + 3) % 256)
+
+describe('SM3 long inputs and the incremental interface', () => {
+  it('hashes a million "a" (openssl dgst -sm3)', () => {
+    expect(sm3hex(new Uint8Array(1000000).fill(0x61))).toBe('c8aaf89429554029e231941a2acc0ad61ff2a5acd8fadd25847a3a732b3b02c3')
+  })
+  it('hashes 1000 patterned bytes, at once and in odd pieces alike', () => {
+    const want = 'ed9960fb8b097873d9d584bf7a82df416c3b686f88435d3cb1f50568eac06dff'
+    expect(toHex(sm3(PATTERN))).toBe(want)
+    for (const step of [1, 3, 63, 64, 65, 200, 999]) {
+      const h = new Sm3()
+      for (let i = 0; i < PATTERN.length; i += step)
+        h.update(PATTERN, i, Math.min(PATTERN.length, i + step))
+      expect(toHex(h.digest())).toBe(want)
+    }
+  })
+  it('pads at the block boundaries like openssl', () => {
+    const want: Record<number, string> = {
+      55: '288337eef51eec62e7544d7270424c8dbe656254c99852870a73b2453a6a7fb1',
+      56: 'ba00ebedaab54065a5fd4f9f56326016203166bcee3eed44ea868d59d67aa3c8',
+      63: '587308543551881ebd70d27ad358ff5dcdf24ac54822e2f7b7c3edce0985d21b',
+      64: '616ec433c359e7c2b19f360e2b8f2a1b6e9ed76b8dc1a7d207b31a5341c611e9',
+      65: '3d1d94afa238ec3e2bbc20ad504702b24c16f2889c94973f2f8da3526c44e4bc',
+      119: '53282a90724e9eb79b18d06b5b8f7f02d046e18b29247dcdb064a136d5c4459a',
+      120: '4c9f0fe9f36ffe0191af73560c4afb1b671be02ba2d0e0c161b1e03488c2a45c',
+    }
+    for (const [n, h] of Object.entries(want))
+      expect(sm3hex('a'.repeat(Number(n)))).toBe(h)
+  })
+  it('hashes UTF-8 text', () => {
+    expect(sm3hex('消防监督执法平台')).toBe('7e664bb19edd37ff3b7a31a8d567f529d5b1def0794a2e782ea361d9121aa07b')
+  })
+  it('resets after digest, clones a shared prefix, and gives words in big-endian order', () => {
+    const h = new Sm3()
+    expect(toHex(h.update(utf8('abc')).digest())).toBe(sm3Hex('abc'))
+    expect(toHex(h.digest())).toBe(sm3Hex(''))
+    h.update(utf8('abcd'.repeat(8)))
+    const c = h.clone()
+    expect(toHex(c.update(utf8('abcd'.repeat(8))).digest())).toBe(sm3Hex('abcd'.repeat(16)))
+    expect(toHex(h.digest())).toBe(sm3Hex('abcd'.repeat(8)))
+    const w = h.update(utf8('abc')).digestWords(new Uint32Array(9), 1)
+    expect(w[0]).toBe(0)
+    expect(w[1]).toBe(0x66c7f0f4)
+    expect(w[8]).toBe(0x8f4ba8e0)
+    expect(() => h.update(utf8('abc'), 2, 5)).toThrow(RangeError)
   })
 })
 

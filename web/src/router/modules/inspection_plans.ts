@@ -30,7 +30,7 @@ const routes: RouteRecordRaw[] = [
     path: 'inspection/rules',
     name: 'SamplingRules',
     component: () => import('@/views/inspection/RulesPage.vue'),
-    meta: { titleKey: 'rules2.page', perm: 'inspection:read' },
+    meta: { titleKey: 'rules2.page', perm: ['inspection:read', 'inspection:rules'], menuKey: 'sampling', icon: 'Setting' },
   },
 ]
 
