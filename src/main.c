@@ -117,6 +117,8 @@ usage(FILE *f)
 "                         write a unit list (see export --help)\n"
 "  seed-demo [--units N] [--seed S]\n"
 "                         fill an empty registry with a demo city\n"
+"  draw verify BUNDLE.json | draw run [--public] INPUT.json\n"
+"                         check or make a random-draw bundle (--help)\n"
 "  gb26875 decode HEX | gb26875 encode KIND   GB/T 26875.3 frames (--help)\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
@@ -817,6 +819,8 @@ main(int argc, char **argv)
 		return cli_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "seed-demo") == 0)
 		return cli_seed_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "draw") == 0)
+		return cli_draw(argc - 1, argv + 1);
 	if (strcmp(cmd, "gb26875") == 0)
 		return cli_gb26875(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
