@@ -12,6 +12,8 @@ int	cli_import(int argc, char **argv);	/* import units FILE ... */
 int	cli_export(int argc, char **argv);	/* export units ... */
 int	cli_seed_demo(int argc, char **argv);	/* seed-demo ... */
 int	cli_inspection(int argc, char **argv);	/* inspection load-items FILE */
+int	cli_draw(int argc, char **argv);	/* draw verify|run FILE */
+int	cli_gb26875(int argc, char **argv);	/* gb26875 decode|encode ... */
 
 struct store;
 

@@ -143,6 +143,9 @@ usage(FILE *f)
 "                         fill an empty registry with a demo city\n"
 "  inspection load-items FILE\n"
 "                         load the inspection item list (see inspection --help)\n"
+"  draw verify BUNDLE.json | draw run [--public] INPUT.json\n"
+"                         check or make a random-draw bundle (--help)\n"
+"  gb26875 decode HEX | gb26875 encode KIND   GB/T 26875.3 frames (--help)\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS,\n"
@@ -879,6 +882,10 @@ main(int argc, char **argv)
 		return cli_seed_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "inspection") == 0)
 		return cli_inspection(argc - 1, argv + 1);
+	if (strcmp(cmd, "draw") == 0)
+		return cli_draw(argc - 1, argv + 1);
+	if (strcmp(cmd, "gb26875") == 0)
+		return cli_gb26875(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
 		return cmd_job(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {

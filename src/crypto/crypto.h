@@ -114,4 +114,35 @@ int	 crypto_open(const unsigned char key[CRYPTO_SEAL_KEY_LEN],
 	    const void *p, size_t n, unsigned char **out, size_t *outlen,
 	    struct err *e);
 
+/*
+ * SM3 with a reusable context (crypto_sm3.c, a native implementation that
+ * tests check against OpenSSL's), for millions of short messages.  _new()
+ * returns a context ready for a message; _final() writes the digest and
+ * makes the context ready for the next one; _digest() is update + final;
+ * _copy() duplicates the state (the hash of a prefix, continued twice).
+ * One thread at a time; _free() accepts NULL.  Cannot fail.
+ */
+struct crypto_sm3_ctx;
+
+struct crypto_sm3_ctx	*crypto_sm3_ctx_new(void);
+void	 crypto_sm3_ctx_update(struct crypto_sm3_ctx *c, const void *p,
+	    size_t n);
+void	 crypto_sm3_ctx_final(struct crypto_sm3_ctx *c,
+	    unsigned char out[CRYPTO_SM3_LEN]);
+void	 crypto_sm3_ctx_digest(struct crypto_sm3_ctx *c, const void *p,
+	    size_t n, unsigned char out[CRYPTO_SM3_LEN]);
+void	 crypto_sm3_ctx_copy(struct crypto_sm3_ctx *dst,
+	    const struct crypto_sm3_ctx *src);
+void	 crypto_sm3_ctx_free(struct crypto_sm3_ctx *c);
+
+/*
+ * SM3 of n independent messages, out[i] = SM3(msg[i][0..len[i])), hashed
+ * several at a time in vector registers (crypto_sm3.c): for the millions
+ * of short keys of the random draw.  Any lengths; cannot fail.
+ */
+void	 crypto_sm3_many(const unsigned char *const *msg, const size_t *len,
+	    size_t n, unsigned char (*out)[CRYPTO_SM3_LEN]);
+/* For tests: 1 keeps crypto_sm3_many on its portable path even with AVX2. */
+void	 crypto_sm3_many_portable(int on);
+
 #endif
