@@ -128,6 +128,51 @@ ins_task_view(struct store_rows *r)
     "inspection_tasks t JOIN units u ON u.id = t.unit_id JOIN " \
     "inspection_plans p ON p.id = t.plan_id "
 
+/*
+ * Add inspector_names {id: name} to each task of a page, in one query
+ * (the ids come from the database, so they are inlined as numbers).
+ */
+static int
+ins_task_names(struct store *st, json_t *tasks, struct err *e)
+{
+	struct store_rows	*r = NULL;
+	struct buf		 sql;
+	json_t			*t;
+	size_t			 i;
+	int			 rc;
+
+	if (json_array_size(tasks) == 0)
+		return 0;
+	buf_init(&sql);
+	buf_adds(&sql, "SELECT ti.task_id, i.id, i.name FROM "
+	    "inspection_task_inspectors ti JOIN inspectors i ON i.id = "
+	    "ti.inspector_id WHERE ti.task_id IN (");
+	json_array_foreach(tasks, i, t) {
+		json_object_set_new(t, "inspector_names", json_object());
+		buf_printf(&sql, "%s%s", i ? ", " : "",
+		    json_string_value(json_object_get(t, "id")));
+	}
+	buf_adds(&sql, ")");
+	rc = store_query(st, sql.data, STORE_NOARGS, &r, e);
+	buf_free(&sql);
+	if (rc < 0)
+		return rc;
+	while ((rc = store_next(r, e)) == 1) {
+		char	tid[24], iid[24];
+
+		snprintf(tid, sizeof(tid), "%lld", (long long)store_int(r, 0));
+		snprintf(iid, sizeof(iid), "%lld", (long long)store_int(r, 1));
+		json_array_foreach(tasks, i, t)
+			if (strcmp(json_string_value(json_object_get(t, "id")),
+			    tid) == 0)
+				json_object_set_new(json_object_get(t,
+				    "inspector_names"), iid,
+				    json_string(store_text(r, 2)));
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 int
 inspection_task_list(struct store *st, struct actor *who,
     const struct inspection_task_query *q, json_t **items, int64_t *total,
@@ -193,6 +238,10 @@ inspection_task_list(struct store *st, struct actor *who,
 		json_array_append_new(a, ins_task_view(r));
 	if (rc < 0)
 		goto out;
+	store_rows_free(r);
+	r = NULL;
+	if ((rc = ins_task_names(st, a, e)) < 0)
+		goto out;
 	*items = a;
 	a = NULL;
 	rc = 0;
@@ -254,9 +303,36 @@ int
 inspection_task_get(struct store *st, struct actor *who, int64_t id,
     json_t **out, struct err *e)
 {
-	int64_t	plan;
+	struct store_rows	*r = NULL;
+	json_t			*names;
+	int64_t			 plan;
+	int			 rc;
 
-	return ins_task_load(st, who, id, out, &plan, e);
+	if ((rc = ins_task_load(st, who, id, out, &plan, e)) < 0)
+		return rc;
+	/* The names of its inspectors, for the people who see the task. */
+	if ((rc = store_query(st, "SELECT i.id, i.name FROM "
+	    "inspection_task_inspectors ti JOIN inspectors i ON i.id = "
+	    "ti.inspector_id WHERE ti.task_id = ?", STORE_ARGS(SV_I(id)), &r,
+	    e)) < 0) {
+		json_decref(*out);
+		return rc;
+	}
+	names = json_object();
+	while ((rc = store_next(r, e)) == 1) {
+		char	k[24];
+
+		snprintf(k, sizeof(k), "%lld", (long long)store_int(r, 0));
+		json_object_set_new(names, k, json_string(store_text(r, 1)));
+	}
+	store_rows_free(r);
+	if (rc < 0) {
+		json_decref(names);
+		json_decref(*out);
+		return rc;
+	}
+	json_object_set_new(*out, "inspector_names", names);
+	return 0;
 }
 
 /*

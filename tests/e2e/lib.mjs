@@ -259,3 +259,25 @@ export async function api(page, method, path, body) {
     return { status: r.status, body: j }
   }, [method, path, body])
 }
+
+/*
+ * A session outside the browser (for setting a scene): log in through the
+ * API and return a function (method, path, body, headers) -> {status, body}.
+ */
+export async function apiSession(url, login, password) {
+  const lr = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }),
+  })
+  if (lr.status !== 200)
+    throw new Error(`login ${login}: ${lr.status}`)
+  const csrf = (await lr.json()).data.csrf
+  const cookie = lr.headers.get('set-cookie').split(';')[0]
+  return async (method, path, body, headers = {}) => {
+    const r = await fetch(`${url}${path}`, {
+      method, body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf, ...headers },
+    })
+    const text = await r.text()
+    return { status: r.status, body: text ? JSON.parse(text) : null }
+  }
+}

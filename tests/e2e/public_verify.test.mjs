@@ -19,7 +19,7 @@ import { createServer } from 'node:http'
 import { readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { BIN, WEB, addUser, browser, root, see, shot, startServer, totp } from './lib.mjs'
+import { BIN, WEB, addUser, apiSession, browser, root, see, shot, startServer, totp } from './lib.mjs'
 
 const FIXTURES = join(root, 'web', 'src', 'utils', '__fixtures__', 'draw')
 const basic = readFileSync(join(FIXTURES, 'basic.json'), 'utf8')
@@ -47,24 +47,6 @@ async function startStatic(dir) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     stop: () => new Promise((r) => server.close(r)),
-  }
-}
-
-/* A session of login on the API, as a function (method, path, body, headers) -> {status, body}. */
-async function apiSession(url, login, password) {
-  const lr = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }),
-  })
-  assert.equal(lr.status, 200, `login ${login}`)
-  const csrf = (await lr.json()).data.csrf
-  const cookie = lr.headers.get('set-cookie').split(';')[0]
-  return async (method, path, body, headers = {}) => {
-    const r = await fetch(`${url}${path}`, {
-      method, body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf, ...headers },
-    })
-    const text = await r.text()
-    return { status: r.status, body: text ? JSON.parse(text) : null }
   }
 }
 

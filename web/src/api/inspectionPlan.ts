@@ -105,6 +105,8 @@ export interface Task {
   checked_on: string | null
   reassigned: boolean
   reassign_reason: string | null
+  /* id -> name, in lists and single views. */
+  inspector_names?: Record<string, string>
   version: number
   created_at: number
   updated_at: number
@@ -221,6 +223,8 @@ export interface ChecklistItem {
 export interface TaskChecklist extends Task {
   items: ChecklistItem[]
   can_check: boolean
+  /* id -> name of the task's inspectors. */
+  inspector_names: Record<string, string>
 }
 
 export type ItemResult = 'pass' | 'fail' | 'na'

@@ -35,6 +35,13 @@ const details: Detail[] = [
   { re: /belongs to the \S+ administrator alone/, key: 'reserved' },
   { re: /start the enrolment first/, key: 'enrolFirst' },
   { re: /command line|administrator accounts/i, key: 'adminCli' },
+  { re: /differs from the one another person entered/, key: 'beaconMismatch' },
+  { re: /approved by someone other than its author/, key: 'fourEyes' },
+  { re: /needs at least two inspectors/, key: 'teamTooSmall' },
+  { re: /not corrected on the spot: the outcome is/, key: 'outcomeOrdered' },
+  { re: /nothing is left to correct: the outcome is compliant/, key: 'outcomeCompliant' },
+  { re: /only an inspector assigned to this task/, key: 'notOnTask' },
+  { re: /must not inspect this unit/, key: 'recusal' },
 ]
 
 /* The precise translation of a known server message, or null. */

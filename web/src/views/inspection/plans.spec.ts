@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Plan } from '@/api/inspectionPlan'
-import { blankPlan, planActions, planBody, planToForm, quotaRows, statusType, stepOf, teamSize } from './plans'
+import { blankPlan, planActions, planBody, planToForm, quotaRows, statusType, stepOf, stratumLabel, teamSize } from './plans'
 
 const plan = (extra: Partial<Plan> = {}): Plan => ({
   id: '1', name: '虎门抽查', owner: 'city', towns: ['441900121'], categories: [], period_start: '2026-10-01',
@@ -58,7 +58,8 @@ describe('plan steps and actions', () => {
   })
   it('labels strata for the chart and colours statuses', () => {
     expect(quotaRows([{ stratum: '441900121|key|high', population: 10, count: 3, rule: 2 }]))
-      .toEqual([{ label: 'key/high', population: 10, count: 3 }])
+      .toEqual([{ label: 'key · high', population: 10, count: 3 }])
+    expect(stratumLabel('441900121|key|high', (k, v) => `${k}:${v}`)).toBe('town:441900121 · class:key · grade:high')
     expect(statusType('cancelled')).toBe('danger')
     expect(statusType('drawn')).toBe('success')
   })

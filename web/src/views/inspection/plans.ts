@@ -107,12 +107,19 @@ export function planActions(p: Pick<Plan, 'status' | 'created_by'>, can: (perm: 
   return a
 }
 
+/* A stratum "TOWN|class|grade" in words, via the given namers. */
+export function stratumLabel(s: string, name: (kind: 'town' | 'class' | 'grade', v: string) => string,
+  withTown = true): string {
+  const [town = '', cls = '', grade = ''] = s.split('|')
+  const parts = [name('class', cls), name('grade', grade)]
+  return (withTown ? [name('town', town), ...parts] : parts).join(' · ')
+}
+
 /* Chart rows: one per stratum, population and selection side by side. */
-export function quotaRows(rows: (Stratum | Quota)[]): { label: string; population: number; count: number }[] {
-  return rows.map((s) => {
-    const parts = s.stratum.split('|')
-    return { label: `${parts[1] ?? ''}/${parts[2] ?? ''}`, population: s.population, count: s.count }
-  })
+export function quotaRows(rows: (Stratum | Quota)[],
+  name: (kind: 'town' | 'class' | 'grade', v: string) => string = (_k, v) => v, withTown = false):
+  { label: string; population: number; count: number }[] {
+  return rows.map((s) => ({ label: stratumLabel(s.stratum, name, withTown), population: s.population, count: s.count }))
 }
 
 /* The town code of a stratum "TOWN|class|grade". */
