@@ -1,4 +1,4 @@
--- 0007: uploaded files (docs/modules/files.md, SECURITY.md I-5).  The
+-- 0009: uploaded files (docs/modules/files.md, SECURITY.md I-5).  The
 -- bytes live outside the database, content-addressed under the blob
 -- directory as ab/cd/<sm3>; a row says what they are, who sent them and
 -- which record claimed them.  Rows are never deleted: an unclaimed upload

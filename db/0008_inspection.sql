@@ -1,4 +1,4 @@
--- 0006: 双随机、一公开 random inspections (docs/modules/inspection.md):
+-- 0008: 双随机、一公开 random inspections (docs/modules/inspection.md):
 -- 一单 the item list, 两库 the inspector directory (the object directory is
 -- the registry), 一细则 the ratio rules, plans with their frozen rosters,
 -- the verifiable draw (specs/draw-v1.md), tasks and checks.
