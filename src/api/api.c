@@ -8,5 +8,6 @@ const struct route *const api_tables[] = {
 	api_account_routes,
 	api_audit_routes,
 	api_registry_routes,
+	api_risk_routes,
 	NULL,
 };

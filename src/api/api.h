@@ -11,6 +11,7 @@ extern const struct route	api_system_routes[];
 extern const struct route	api_account_routes[];
 extern const struct route	api_audit_routes[];
 extern const struct route	api_registry_routes[];
+extern const struct route	api_risk_routes[];
 
 /* NULL-terminated list of the tables above. */
 extern const struct route *const	api_tables[];

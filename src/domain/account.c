@@ -32,6 +32,7 @@ const struct account_perm account_permissions[] = {
 	{ "registry:read",  NULL,    0, "查看单位档案", "Read the registry" },
 	{ "registry:write", NULL,    0, "维护单位档案", "Maintain the registry" },
 	{ "registry:unmask", NULL,   0, "查看个人信息明文", "Unmask personal data" },
+	{ "risk:write",     NULL,    0, "记录风险事件", "Record risk events" },
 	{ "hazard:read",    NULL,    0, "查看隐患",     "Read hazards" },
 	{ "hazard:write",   NULL,    0, "处置隐患",     "Handle hazards" },
 	{ NULL, NULL, 0, NULL, NULL },
@@ -43,6 +44,7 @@ static const struct {
 } account_menu[] = {
 	{ "home",    "首页",     "Home",        "/",        "login" },
 	{ "units",   "单位档案", "Units",       "/units",   "registry:read" },
+	{ "risk",    "风险模型", "Risk model",  "/risk/model", "registry:read" },
 	{ "users",   "用户管理", "Users",       "/users",   "account:read" },
 	{ "roles",   "角色权限", "Roles",       "/roles",   "role:read" },
 	{ "audit",   "审计日志", "Audit trail", "/audit",   "audit:read" },

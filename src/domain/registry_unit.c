@@ -20,6 +20,7 @@
 #include "ident.h"
 #include "pii.h"
 #include "registry_int.h"
+#include "risk.h"
 
 #define REG_NROLES	3
 
@@ -977,6 +978,8 @@ registry_unit_create(struct store *st, struct actor *who, const json_t *in,
 	}
 	if ((rc = reg_contacts_save(st, u, 1, e)) < 0)
 		goto out;
+	if ((rc = risk_unit_refresh(st, u->id, e)) < 0)
+		goto out;
 	rc = reg_unit_audit(st, who, "unit.create", u->id, out, e);
 out:
 	reg_unit_free(u);
@@ -1066,6 +1069,8 @@ registry_unit_update(struct store *st, struct actor *who, int64_t id,
 	}
 	if ((rc = reg_contacts_save(st, u, 0, e)) < 0)
 		goto out;
+	if ((rc = risk_unit_refresh(st, id, e)) < 0)
+		goto out;
 	rc = reg_unit_audit(st, who, "unit.update", id, out, e);
 out:
 	reg_unit_free(before);
@@ -1101,6 +1106,8 @@ reg_unit_status(struct store *st, struct actor *who, int64_t id,
 		rc = reg_stale(u->version, e);
 		goto out;
 	}
+	if ((rc = risk_unit_refresh(st, id, e)) < 0)
+		goto out;
 	snprintf(action, sizeof(action), "unit.%s",
 	    strcmp(to, "closed") == 0 ? "close" : "archive");
 	rc = reg_unit_audit(st, who, action, id, out, e);

@@ -1887,12 +1887,13 @@ test_account__me_and_menu(void **state)
 	json_array_foreach(menu, i, it)
 		buf_printf(&keys, "%s,", json_string_value(json_object_get(it,
 		    "key")));
-	assert_string_equal(keys.data, "home,units,profile,");
+	assert_string_equal(keys.data, "home,units,risk,profile,");
 	assert_string_equal(json_string_value(json_object_get(me,
 	    "jurisdiction")), TOWN_A);
 	assert_false(json_is_true(json_object_get(me, "totp_required")));
+	/* registry:read, registry:write, risk:write (db/0006). */
 	assert_int_equal(json_array_size(json_object_get(me, "permissions")),
-	    2);
+	    3);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    me, "user"), "login")), "off");
 	json_decref(me);

@@ -1,7 +1,7 @@
 /* The icons the menu uses, by name (bundled; nothing fetched). */
 import type { Component } from 'vue'
-import { HomeFilled, Lock, Menu, OfficeBuilding, Tickets, User, UserFilled } from '@element-plus/icons-vue'
+import { DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Tickets, User, UserFilled } from '@element-plus/icons-vue'
 
 export const menuIcons: Record<string, Component> = {
-  HomeFilled, Lock, Menu, OfficeBuilding, Tickets, User, UserFilled,
+  DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Tickets, User, UserFilled,
 }

@@ -57,6 +57,6 @@ describe('route guard', () => {
   })
 
   it('has a page for each menu key the server may send, except none', () => {
-    expect(Object.keys(menuRoutes).sort()).toEqual(['audit', 'home', 'profile', 'roles', 'units', 'users'])
+    expect(Object.keys(menuRoutes).sort()).toEqual(['audit', 'home', 'profile', 'risk', 'roles', 'units', 'users'])
   })
 })
