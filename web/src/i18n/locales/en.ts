@@ -373,6 +373,8 @@ export default {
     town: 'Town',
     grid: 'Grid',
     industry: 'Industry',
+    registeredAddress: 'Registered address',
+    registeredOn: 'Established on',
     categories: 'Categories',
     primaryCategory: 'Main category',
     threeSmallKind: 'Three-small kind',

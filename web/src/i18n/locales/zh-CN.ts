@@ -373,6 +373,8 @@ export default {
     town: '镇街',
     grid: '网格',
     industry: '行业',
+    registeredAddress: '住所（登记地址）',
+    registeredOn: '成立日期',
     categories: '单位类别',
     primaryCategory: '主要类别',
     threeSmallKind: '三小场所类型',
