@@ -31,6 +31,7 @@
 #include "domain/pii.h"
 #include "domain/registry.h"
 #include "domain/registry_io.h"
+#include "domain/risk.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -67,6 +68,8 @@ static const struct audit_type	main_audit_types[] = {
 	{ "inspector", inspection_dir_inspector_record },
 	{ "inspector_conflict", inspection_dir_conflict_record },
 	{ "file", files_record },
+	{ "risk_event", risk_event_record },
+	{ "risk_run", risk_run_record },
 	{ NULL, NULL },
 };
 
@@ -82,6 +85,7 @@ static const struct files_owner	main_file_owners[] = {
 /* Background jobs of `serve` and `job run` (job.h, docs/modules/job.md). */
 static const struct job		main_jobs[] = {
 	{ "files.sweep", 3600, 0, files_job_sweep },
+	{ "risk.recompute", 0, 2 * 3600, risk_job_recompute },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -629,6 +633,10 @@ cmd_serve(const struct opts *o)
 	mem_wipe(dkey, sizeof(dkey));
 	load_towns(st);
 	load_key_rules();
+	/* RISK-001: $FIREWARDEN_DATA/rules/risk-v1.json, checked strictly. */
+	if (risk_model_load(NULL, &e) < 0)
+		log_warn("risk model: %s: risk scores are unavailable until it "
+		    "loads", e.msg);
 	if (o->seed_demo > 0 && (rc = seed_demo_if_empty(st, o->seed_demo)) != 0)
 		goto out;
 	if (load_calendar(&e) < 0)

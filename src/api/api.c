@@ -11,5 +11,6 @@ const struct route *const api_tables[] = {
 	api_inspection_routes,
 	api_inspection_dir_routes,
 	api_files_routes,
+	api_risk_routes,
 	NULL,
 };

@@ -14,6 +14,7 @@ extern const struct route	api_registry_routes[];
 extern const struct route	api_inspection_routes[];
 extern const struct route	api_inspection_dir_routes[];
 extern const struct route	api_files_routes[];
+extern const struct route	api_risk_routes[];
 
 /* NULL-terminated list of the tables above. */
 extern const struct route *const	api_tables[];

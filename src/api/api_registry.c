@@ -40,6 +40,8 @@ static const struct field api_registry_f_grid_patch[] = {
 	{ "town",	F_STRING,	req, 9, 9, NULL }, \
 	{ "grid_id",	F_ID,		0, 0, 0, NULL }, \
 	{ "industry",	F_STRING,	0, 1, REGISTRY_INDUSTRY_MAX, NULL }, \
+	{ "registered_address", F_STRING, 0, 1, REGISTRY_ADDRESS_MAX, NULL }, \
+	{ "registered_on", F_STRING,	0, 10, 10, NULL }, \
 	{ "categories",	F_STRINGS,	0, 1, 32, registry_category_names }, \
 	{ "three_small_kind", F_STRING,	0, 1, 16, registry_three_small_kinds }, \
 	API_REGISTRY_PERSON("legal_rep"), \

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/buf.h"
 #include "../core/clock.h"
@@ -1119,4 +1120,48 @@ out:
 	buf_free(&where);
 	buf_free(&sql);
 	return rc;
+}
+
+static int
+reg_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+reg_date_parse(const char *s, int lenient, const char *field,
+    char out[REG_DATE_LEN + 1], struct err *e)
+{
+	static const int	mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	char			 norm[48], today[48];
+	int			 y = 0, m = 0, d = 0, k = 0, n = 0;
+	time_t			 t;
+	struct tm		 tm;
+
+	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3
+	    && n == 10 && s[4] == '-' && s[7] == '-' &&
+	    strspn(s, "0123456789-") == 10)
+		k = 1;
+	else if (lenient && strlen(s) == 8 && strspn(s, "0123456789") == 8)
+		k = sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3;
+	else if (lenient && (sscanf(s, "%d-%d-%d%n", &y, &m, &d, &n) == 3 ||
+	    sscanf(s, "%d/%d/%d%n", &y, &m, &d, &n) == 3 ||
+	    sscanf(s, "%d.%d.%d%n", &y, &m, &d, &n) == 3 ||
+	    sscanf(s, "%d年%d月%d日%n", &y, &m, &d, &n) == 3) &&
+	    s[n] == '\0')
+		k = 1;
+	if (!k || y < 1949 || y > 2999 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1] + (m == 2 && reg_leap(y)))
+		return err_set(e, ERR_INVALID, field, "%s must be a date like "
+		    "2019-03-28 (REG-032)", field);
+	snprintf(norm, sizeof(norm), "%04d-%02d-%02d", y, m, d);
+	t = (time_t)clock_now() + 8 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (strcmp(norm, today) > 0)
+		return err_set(e, ERR_INVALID, field, "%s is in the future "
+		    "(REG-032)", field);
+	memcpy(out, norm, REG_DATE_LEN + 1);
+	return 0;
 }

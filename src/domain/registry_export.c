@@ -30,7 +30,7 @@
 #include "registry_int.h"
 #include "registry_io.h"
 
-#define REG_EXP_COLS	14
+#define REG_EXP_COLS	16
 
 int64_t	registry_export_max = REGISTRY_EXPORT_MAX;
 
@@ -38,10 +38,10 @@ int64_t	registry_export_max = REGISTRY_EXPORT_MAX;
 static const char *const reg_exp_headers[REG_EXP_COLS] = {
 	"单位名称", "统一社会信用代码", "法定代表人", "地址", "镇街",
 	"镇街代码", "网格", "行业", "单位类别", "三小场所类型", "状态",
-	"风险等级", "单位编号", "更新时间",
+	"风险等级", "单位编号", "更新时间", "住所", "成立日期",
 };
 static const double reg_exp_widths[REG_EXP_COLS] = {
-	40, 22, 12, 48, 14, 12, 18, 10, 30, 14, 8, 10, 22, 18,
+	40, 22, 12, 48, 14, 12, 18, 10, 30, 14, 8, 10, 22, 18, 48, 12,
 };
 
 static const struct {
@@ -60,7 +60,8 @@ static const struct {
     "(SELECT g.name FROM grids g WHERE g.id = u.grid_id), u.industry, " \
     "u.categories, u.three_small_kind, u.status, u.risk_grade, " \
     "u.updated_at, (SELECT c.name_sealed FROM unit_contacts c " \
-    "WHERE c.unit_id = u.id AND c.role = 'legal_rep') FROM units u "
+    "WHERE c.unit_id = u.id AND c.role = 'legal_rep'), " \
+    "u.registered_address, u.registered_on FROM units u "
 
 static const char reg_exp_sql_ins[] =
     "INSERT INTO unit_exports (id, actor, at, format, filter, rows) "
@@ -340,6 +341,8 @@ registry_export_units(struct store *st, struct actor *who,
 		cells[11] = store_text(r, 11);
 		cells[12] = id;
 		cells[13] = when;
+		cells[14] = store_isnull(r, 14) ? "" : store_text(r, 14);
+		cells[15] = store_isnull(r, 15) ? "" : store_text(r, 15);
 		if (xlsx)
 			rc = xlsx_row(xl, cells, e);
 		else

@@ -84,6 +84,8 @@ struct reg_imp_row {
 	char	 town[REG_TOWN_LEN + 1];
 	char	*industry;	/* NULL: not given */
 	char	*legal;		/* NULL: not given (clear text; wiped) */
+	char	*reg_address;	/* 住所 when the file has it, else NULL */
+	char	 reg_on[REG_DATE_LEN + 1];	/* 成立日期 or "" */
 	int	 warn;		/* the org code fails GB 11714 */
 	/* The unit with this USCC, if any. */
 	int64_t	 id;
@@ -95,6 +97,8 @@ struct reg_imp_row {
 	char	 cur_status[12];
 	int64_t	 cur_version;
 	char	*cur_legal;	/* sealed */
+	char	*cur_reg_address;
+	char	*cur_reg_on;
 };
 
 struct reg_imp {
@@ -126,12 +130,14 @@ static const char reg_imp_sql_towns[] =
 static const char reg_imp_sql_ins[] =
     "INSERT INTO units (id, name, name_key, uscc, address, town_code, "
     "grid_id, industry, categories, primary_category, three_small_kind, "
-    "status, version, created_at, updated_at, created_by) "
+    "status, version, created_at, updated_at, created_by, "
+    "registered_address, registered_on) "
     "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 0, 'general', NULL, 'active', 1, "
-    "?, ?, ?)";
+    "?, ?, ?, ?, ?)";
 static const char reg_imp_sql_upd[] =
     "UPDATE units SET name = ?, name_key = ?, address = ?, town_code = ?, "
-    "industry = ?, version = version + 1, updated_at = ? "
+    "industry = ?, registered_address = ?, registered_on = ?, "
+    "version = version + 1, updated_at = ? "
     "WHERE id = ? AND version = ?";
 /* A new legal representative: the old one's phone and ID number go. */
 static const char reg_imp_sql_legal[] =
@@ -402,48 +408,6 @@ reg_imp_text(const char *cell, const char *field, size_t max, char **out,
 	return rc;
 }
 
-static int
-reg_imp_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/*
- * A registration date: YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD or
- * YYYY年M月D日, a real day from 1949 up to today (REG-026).
- */
-static int
-reg_imp_date(const char *s, struct err *e)
-{
-	static const int	mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	char			 norm[48], today[48];
-	int			 y = 0, m = 0, d = 0, k = 0, n;
-	time_t			 t;
-	struct tm		 tm;
-
-	if (strlen(s) == 8 && strspn(s, "0123456789") == 8)
-		k = sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3;
-	else if ((sscanf(s, "%d-%d-%d%n", &y, &m, &d, &n) == 3 ||
-	    sscanf(s, "%d/%d/%d%n", &y, &m, &d, &n) == 3 ||
-	    sscanf(s, "%d.%d.%d%n", &y, &m, &d, &n) == 3 ||
-	    sscanf(s, "%d年%d月%d日%n", &y, &m, &d, &n) == 3) &&
-	    s[n] == '\0')
-		k = 1;
-	if (!k || y < 1949 || y > 2999 || m < 1 || m > 12 || d < 1 ||
-	    d > mdays[m - 1] + (m == 2 && reg_imp_leap(y)))
-		return err_set(e, ERR_INVALID, "registered_on", "registered_on "
-		    "must be a date like 2019-03-28 (REG-026)");
-	snprintf(norm, sizeof(norm), "%04d-%02d-%02d", y, m, d);
-	t = (time_t)clock_now() + 8 * 3600 + 86400;
-	gmtime_r(&t, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (strcmp(norm, today) > 0)
-		return err_set(e, ERR_INVALID, "registered_on", "registered_on "
-		    "is in the future (REG-026)");
-	return 0;
-}
-
 static void
 reg_imp_row_clear(struct reg_imp_row *r)
 {
@@ -455,6 +419,9 @@ reg_imp_row_clear(struct reg_imp_row *r)
 	free(r->cur_address);
 	free(r->cur_industry);
 	free(r->cur_legal);
+	free(r->reg_address);
+	free(r->cur_reg_address);
+	free(r->cur_reg_on);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -527,10 +494,12 @@ reg_imp_check(struct reg_imp *im, const struct csvread_row *row,
 		    e)) < 0)
 			return rc;
 	} else if ((rc = reg_imp_text(reg_imp_cell(im, row, IC_REGADDR),
-	    "registered_address", REGISTRY_ADDRESS_MAX, &s, e)) < 0)
+	    "registered_address", REGISTRY_ADDRESS_MAX, &r->reg_address,
+	    e)) < 0)
 		return rc;
-	free(s);
-	s = NULL;
+	/* REG-032: 住所 kept apart; alone it is the address too. */
+	if (r->reg_address == NULL && c == IC_REGADDR && r->address != NULL)
+		r->reg_address = xstrdup(r->address);
 	if (r->address == NULL)
 		return err_set(e, ERR_MISSING, reg_imp_cols[c].key, "an address "
 		    "is required (business_address, else registered_address)");
@@ -549,7 +518,7 @@ reg_imp_check(struct reg_imp *im, const struct csvread_row *row,
 	    "registered_on", 32, &s, e)) < 0)
 		return rc;
 	if (s != NULL) {
-		rc = reg_imp_date(s, e);
+		rc = reg_date_parse(s, 1, "registered_on", r->reg_on, e);
 		free(s);
 		if (rc < 0)
 			return rc;
@@ -571,7 +540,8 @@ reg_imp_lookup(struct reg_imp *im, struct err *e)
 
 	buf_init(&sql);
 	buf_adds(&sql, "SELECT u.id, u.uscc, u.name, u.address, u.town_code, "
-	    "u.grid_id, u.industry, u.status, u.version, c.name_sealed "
+	    "u.grid_id, u.industry, u.status, u.version, c.name_sealed, "
+	    "u.registered_address, u.registered_on "
 	    "FROM units u LEFT JOIN unit_contacts c ON c.unit_id = u.id AND "
 	    "c.role = 'legal_rep' WHERE u.uscc IN (?");
 	for (i = 1; i < REG_IMP_LOOKUP; i++)
@@ -606,6 +576,10 @@ reg_imp_lookup(struct reg_imp *im, struct err *e)
 				row->cur_version = store_int(r, 8);
 				row->cur_legal = store_isnull(r, 9) ? NULL :
 				    xstrdup(store_text(r, 9));
+				row->cur_reg_address = store_isnull(r, 10) ?
+				    NULL : xstrdup(store_text(r, 10));
+				row->cur_reg_on = store_isnull(r, 11) ? NULL :
+				    xstrdup(store_text(r, 11));
 			}
 		}
 		store_rows_free(r);
@@ -676,7 +650,11 @@ reg_imp_decide(struct reg_imp *im, struct reg_imp_row *r,
 	    strcmp(r->cur_address, r->address) == 0 &&
 	    strcmp(r->cur_town, r->town) == 0 &&
 	    (r->industry == NULL || reg_imp_streq(r->cur_industry,
-	    r->industry)) && !*legal_changed;
+	    r->industry)) &&
+	    (r->reg_address == NULL || reg_imp_streq(r->cur_reg_address,
+	    r->reg_address)) &&
+	    (r->reg_on[0] == '\0' || reg_imp_streq(r->cur_reg_on,
+	    r->reg_on)) && !*legal_changed;
 	return same ? RI_SAME : RI_UPDATE;
 }
 
@@ -727,7 +705,8 @@ reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
 		if ((rc = store_exec(im->st, reg_imp_sql_ins, STORE_ARGS(
 		    SV_I(r->id), SV_S(r->name), SV_S(key), SV_S(r->uscc),
 		    SV_S(r->address), SV_S(r->town), SV_S(r->industry),
-		    SV_I(now), SV_I(now), SV_S(im->by)), NULL, e)) < 0)
+		    SV_I(now), SV_I(now), SV_S(im->by), SV_S(r->reg_address),
+		    SV_S(r->reg_on[0] ? r->reg_on : NULL)), NULL, e)) < 0)
 			return rc;
 		if (r->legal != NULL &&
 		    (rc = reg_imp_legal(im, r->id, r->legal, e)) < 0)
@@ -736,7 +715,9 @@ reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
 	}
 	if ((rc = store_exec(im->st, reg_imp_sql_upd, STORE_ARGS(SV_S(r->name),
 	    SV_S(key), SV_S(r->address), SV_S(r->town),
-	    SV_S(r->industry ? r->industry : r->cur_industry), SV_I(now),
+	    SV_S(r->industry ? r->industry : r->cur_industry),
+	    SV_S(r->reg_address ? r->reg_address : r->cur_reg_address),
+	    SV_S(r->reg_on[0] ? r->reg_on : r->cur_reg_on), SV_I(now),
 	    SV_I(r->id), SV_I(r->cur_version)), &ch, e)) < 0)
 		return rc;
 	if (ch == 0)

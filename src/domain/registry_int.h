@@ -41,6 +41,15 @@ void	reg_actor_name(const struct actor *who, char out[24]);
  * without control characters (ERR_INVALID), with surrounding white space
  * trimmed, min..max code points (ERR_RANGE).  *out is a new string.
  */
+#define REG_DATE_LEN	10
+/*
+ * A registration date (REG-032) into out as YYYY-MM-DD: a real day from
+ * 1949 up to today in Asia/Shanghai.  The API takes YYYY-MM-DD only;
+ * lenient (imports) also takes YYYY/M/D, YYYY.M.D, YYYYMMDD and
+ * YYYY年M月D日.  ERR_INVALID naming field.
+ */
+int	reg_date_parse(const char *s, int lenient, const char *field,
+	    char out[REG_DATE_LEN + 1], struct err *e);
 int	reg_text(const json_t *v, const char *field, size_t min, size_t max,
 	    char **out, struct err *e);
 /* 1 if s is one of the NULL-terminated choices. */

@@ -17,6 +17,7 @@
 #include "../core/str.h"
 #include "audit.h"
 #include "registry_int.h"
+#include "risk.h"
 
 /* Columns of the SELECTs before the fields, in this order. */
 #define REG_PART_BASE	7	/* id, unit_id, status, version, created_at,
@@ -258,7 +259,8 @@ reg_part_audit(struct store *st, struct actor *who, const struct reg_part *pt,
 	if ((rc = reg_part_fetch(st, pt, id, &rec, e)) < 0)
 		return rc;
 	snprintf(action, sizeof(action), "%s.%s", pt->type, verb);
-	if ((rc = audit_append_id(st, who, action, pt->type, id, rec, e)) < 0) {
+	if ((rc = audit_append_id(st, who, action, pt->type, id, rec, e)) < 0 ||
+	    (rc = risk_unit_refresh(st, reg_part_unit(rec), e)) < 0) {
 		json_decref(rec);
 		return rc;
 	}

@@ -20,6 +20,7 @@
 #include "ident.h"
 #include "pii.h"
 #include "registry_int.h"
+#include "risk.h"
 
 #define REG_NROLES	3
 
@@ -53,6 +54,8 @@ struct reg_unit {
 	int64_t			 created_at;
 	int64_t			 updated_at;
 	char			*created_by;
+	char			*registered_address;	/* 住所, REG-032 */
+	char			*registered_on;		/* 成立日期 */
 	char			*town_name;		/* views only */
 	char			*grid_name;
 	struct reg_person	 p[REG_NROLES];
@@ -64,7 +67,8 @@ struct reg_unit {
     "u.industry, u.categories, u.three_small_kind, u.status, u.risk_grade, " \
     "u.version, u.created_at, u.updated_at, u.created_by, " \
     "(SELECT t.name FROM towns t WHERE t.code = u.town_code), " \
-    "(SELECT g.name FROM grids g WHERE g.id = u.grid_id) FROM units u "
+    "(SELECT g.name FROM grids g WHERE g.id = u.grid_id), " \
+    "u.registered_address, u.registered_on FROM units u "
 
 /*
  * A unit with its people in one statement (one read transaction instead
@@ -77,19 +81,21 @@ static const char reg_sql_unit_get_people[] =
     "u.version, u.created_at, u.updated_at, u.created_by, "
     "(SELECT t.name FROM towns t WHERE t.code = u.town_code), "
     "(SELECT g.name FROM grids g WHERE g.id = u.grid_id), "
-    "c.role, c.name_sealed, c.phone_sealed, c.phone_index, c.idno_sealed, "
+    "u.registered_address, u.registered_on, c.role, c.name_sealed, c.phone_sealed, c.phone_index, c.idno_sealed, "
     "c.idno_index FROM units u LEFT JOIN unit_contacts c ON c.unit_id = u.id "
     "WHERE u.id = ?";
-#define REG_UNIT_NCOLS	17
+#define REG_UNIT_NCOLS	19
 static const char reg_sql_unit_ins[] =
     "INSERT INTO units (id, name, name_key, uscc, address, town_code, "
     "grid_id, industry, categories, primary_category, three_small_kind, "
-    "status, version, created_at, updated_at, created_by) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?, ?)";
+    "status, version, created_at, updated_at, created_by, "
+    "registered_address, registered_on) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?, ?, ?, ?)";
 static const char reg_sql_unit_upd[] =
     "UPDATE units SET name = ?, name_key = ?, uscc = ?, address = ?, "
     "town_code = ?, grid_id = ?, industry = ?, categories = ?, "
-    "primary_category = ?, three_small_kind = ?, version = version + 1, "
+    "primary_category = ?, three_small_kind = ?, registered_address = ?, "
+    "registered_on = ?, version = version + 1, "
     "updated_at = ? WHERE id = ? AND version = ?";
 static const char reg_sql_unit_status[] =
     "UPDATE units SET status = ?, version = version + 1, updated_at = ? "
@@ -135,6 +141,8 @@ reg_unit_free(struct reg_unit *u)
 	free(u->uscc);
 	free(u->address);
 	free(u->industry);
+	free(u->registered_address);
+	free(u->registered_on);
 	free(u->three_small_kind);
 	free(u->status);
 	free(u->risk_grade);
@@ -384,6 +392,8 @@ reg_unit_from_row(struct store_rows *r, struct reg_unit *u)
 	u->created_by = reg_col(r, 14);
 	u->town_name = reg_col(r, 15);
 	u->grid_name = reg_col(r, 16);
+	u->registered_address = reg_col(r, 17);
+	u->registered_on = reg_col(r, 18);
 }
 
 /* The contact in columns off..off+5 (role, then the sealed values). */
@@ -588,6 +598,10 @@ reg_unit_view(const struct reg_unit *u, int clear, json_t **out,
 	if (u->uscc != NULL)
 		ident_uscc_check(u->uscc, "uscc", norm, &warn, NULL);
 	json_object_set_new(v, "uscc_warning", json_boolean(warn));
+	json_object_set_new(v, "registered_address",
+	    jx_str_or_null(u->registered_address));
+	json_object_set_new(v, "registered_on",
+	    jx_str_or_null(u->registered_on));
 	json_object_set_new(v, "created_by", json_string(u->created_by ?
 	    u->created_by : ""));
 	json_object_set_new(v, "masked", json_boolean(!clear));
@@ -613,7 +627,7 @@ reg_sealed_hash(const char *sealed, const char *index)
 static json_t *
 reg_unit_record_json(const struct reg_unit *u)
 {
-	json_t	*c = json_object();
+	json_t	*c = json_object(), *r;
 	int	 i;
 
 	for (i = 0; i < REG_NROLES; i++)
@@ -624,7 +638,7 @@ reg_unit_record_json(const struct reg_unit *u)
 		    u->p[i].phone_index),
 		    "id_number", reg_sealed_hash(u->p[i].idno,
 		    u->p[i].idno_index)));
-	return json_pack("{s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:s,"
+	r = json_pack("{s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:s,"
 	    " s:o, s:I, s:I, s:I, s:s}",
 	    "id", jx_id(u->id),
 	    "name", u->name,
@@ -641,6 +655,17 @@ reg_unit_record_json(const struct reg_unit *u)
 	    "created_at", (json_int_t)u->created_at,
 	    "updated_at", (json_int_t)u->updated_at,
 	    "created_by", u->created_by ? u->created_by : "");
+	/*
+	 * REG-032: present only when set, so records written before the
+	 * fields existed keep the state hash of their audit entry.
+	 */
+	if (u->registered_address != NULL)
+		json_object_set_new(r, "registered_address",
+		    json_string(u->registered_address));
+	if (u->registered_on != NULL)
+		json_object_set_new(r, "registered_on",
+		    json_string(u->registered_on));
+	return r;
 }
 
 int
@@ -685,7 +710,7 @@ out:
 
 static const char *const reg_unit_keys[] = {
 	"name", "uscc", "address", "town", "grid_id", "industry", "categories",
-	"three_small_kind", NULL,
+	"three_small_kind", "registered_address", "registered_on", NULL,
 };
 
 /* The role and kind of a person key like "manager_phone", or -1. */
@@ -766,6 +791,30 @@ reg_unit_attr(struct store *st, struct reg_unit *u, const char *key,
 		    e)) < 0)
 			return rc;
 		reg_set(&u->industry, s);
+	} else if (strcmp(key, "registered_address") == 0) {
+		if (json_is_null(v)) {
+			reg_set(&u->registered_address, NULL);
+			return 0;
+		}
+		if ((rc = reg_text(v, key, 1, REGISTRY_ADDRESS_MAX, &s,
+		    e)) < 0)
+			return rc;
+		reg_set(&u->registered_address, s);
+	} else if (strcmp(key, "registered_on") == 0) {
+		char	day[REG_DATE_LEN + 1];
+
+		if (json_is_null(v)) {
+			reg_set(&u->registered_on, NULL);
+			return 0;
+		}
+		if (!json_is_string(v))
+			return err_set(e, ERR_TYPE, key, "registered_on must "
+			    "be a date string");
+		/* REG-032: YYYY-MM-DD, from 1949 up to today. */
+		if ((rc = reg_date_parse(json_string_value(v), 0, key, day,
+		    e)) < 0)
+			return rc;
+		reg_set(&u->registered_on, xstrdup(day));
 	} else if (strcmp(key, "categories") == 0) {
 		/* null or [] is a general unit. */
 		if (!json_is_null(v) && (rc = reg_cats_parse(v, &bits, e)) < 0)
@@ -968,7 +1017,8 @@ registry_unit_create(struct store *st, struct actor *who, const json_t *in,
 	    SV_S(u->name), SV_S(key), SV_S(u->uscc), SV_S(u->address),
 	    SV_S(u->town), reg_grid_val(u->grid_id), SV_S(u->industry),
 	    SV_I(u->categories), SV_S(reg_primary(u->categories)),
-	    SV_S(u->three_small_kind), SV_I(now), SV_I(now), SV_S(by)), NULL,
+	    SV_S(u->three_small_kind), SV_I(now), SV_I(now), SV_S(by),
+	    SV_S(u->registered_address), SV_S(u->registered_on)), NULL,
 	    e)) < 0) {
 		if (rc == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT, "uscc", "another unit has "
@@ -976,6 +1026,8 @@ registry_unit_create(struct store *st, struct actor *who, const json_t *in,
 		goto out;
 	}
 	if ((rc = reg_contacts_save(st, u, 1, e)) < 0)
+		goto out;
+	if ((rc = risk_unit_refresh(st, u->id, e)) < 0)
 		goto out;
 	rc = reg_unit_audit(st, who, "unit.create", u->id, out, e);
 out:
@@ -1054,6 +1106,7 @@ registry_unit_update(struct store *st, struct actor *who, int64_t id,
 	    SV_S(key), SV_S(u->uscc), SV_S(u->address), SV_S(u->town),
 	    reg_grid_val(u->grid_id), SV_S(u->industry), SV_I(u->categories),
 	    SV_S(reg_primary(u->categories)), SV_S(u->three_small_kind),
+	    SV_S(u->registered_address), SV_S(u->registered_on),
 	    SV_I(clock_now()), SV_I(id), SV_I(expected)), &ch, e)) < 0) {
 		if (rc == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT, "uscc", "another unit has "
@@ -1065,6 +1118,8 @@ registry_unit_update(struct store *st, struct actor *who, int64_t id,
 		goto out;
 	}
 	if ((rc = reg_contacts_save(st, u, 0, e)) < 0)
+		goto out;
+	if ((rc = risk_unit_refresh(st, id, e)) < 0)
 		goto out;
 	rc = reg_unit_audit(st, who, "unit.update", id, out, e);
 out:
@@ -1101,6 +1156,8 @@ reg_unit_status(struct store *st, struct actor *who, int64_t id,
 		rc = reg_stale(u->version, e);
 		goto out;
 	}
+	if ((rc = risk_unit_refresh(st, id, e)) < 0)
+		goto out;
 	snprintf(action, sizeof(action), "unit.%s",
 	    strcmp(to, "closed") == 0 ? "close" : "archive");
 	rc = reg_unit_audit(st, who, action, id, out, e);

@@ -159,7 +159,8 @@ test('REG-002/019 grids: created by the city or their town, codes unique per tow
 test('units CRUD: create 201 with ETag, read, PATCH with If-Match, close, archive; no delete', async () => {
   const n0 = await unitCount();
   const audit0 = await srv.auditSize();
-  const body = newUnit(A, { grid_id: gridA.id, categories: ['key', 'crowded'] });
+  const body = newUnit(A, { grid_id: gridA.id, categories: ['key', 'crowded'],
+    registered_address: '东莞市东城街道住所路 8 号', registered_on: '2015-06-01' });
   let r = await offA.post('/api/v1/units', body);
   assert.equal(r.status, 201, r.text);
   const u = r.body.data;
@@ -175,6 +176,8 @@ test('units CRUD: create 201 with ETag, read, PATCH with If-Match, close, archiv
   assert.equal(u.status, 'active');
   assert.equal(u.masked, true);
   assert.equal(u.legal_rep_name, '欧**');
+  assert.equal(u.registered_address, body.registered_address);
+  assert.equal(u.registered_on, '2015-06-01');
   assert.equal(await unitCount(), n0 + 1);
   assert.equal(await srv.auditSize(), audit0 + 1);
 
@@ -487,6 +490,12 @@ test('I-1 bad input: 4xx naming the field, nothing stored', async () => {
     [{ categories: ['three_small'] }, 400, 'missing', 'three_small_kind'],
     [{ grid_id: 12 }, 400, 'type', 'grid_id'],
     [{ owner: '张三' }, 400, 'unknown_field', 'owner'],
+    [{ registered_on: '2019-02-30' }, 400, 'invalid', 'registered_on'],
+    [{ registered_on: '2019/03/28' }, 400, 'invalid', 'registered_on'],
+    [{ registered_on: '2019-3-28' }, 400, 'range', 'registered_on'],
+    [{ registered_on: '2999-01-01' }, 400, 'invalid', 'registered_on'],
+    [{ registered_on: 20190328 }, 400, 'type', 'registered_on'],
+    [{ registered_address: '住'.repeat(201) }, 400, 'range', 'registered_address'],
   ];
   for (const [extra, status, code, field] of cases) {
     const r = await off.post('/api/v1/units', newUnit(A, extra));

@@ -46,7 +46,7 @@ const WANT_ERRORS = [
   { row: 7, field: 'town', reason: 'unknown town 火星镇 (REG-001)' },
   { row: 8, field: 'name', reason: 'name is required' },
   { row: 10, field: 'row', reason: 'the row is not valid UTF-8 (the file is read as UTF-8)' },
-  { row: 11, field: 'registered_on', reason: 'registered_on must be a date like 2019-03-28 (REG-026)' },
+  { row: 11, field: 'registered_on', reason: 'registered_on must be a date like 2019-03-28 (REG-032)' },
 ];
 
 const CSV = { 'Content-Type': 'text/csv' };
@@ -285,7 +285,7 @@ test('REG-029 export: CSV with BOM and Chinese headers parses back, personal dat
   assert.ok(!text.includes('张三丰') && !text.includes('李四'), 'names are masked');
   const rows = parseCsv(text);
   assert.deepEqual(rows[0], ['单位名称', '统一社会信用代码', '法定代表人', '地址', '镇街', '镇街代码', '网格', '行业',
-    '单位类别', '三小场所类型', '状态', '风险等级', '单位编号', '更新时间']);
+    '单位类别', '三小场所类型', '状态', '风险等级', '单位编号', '更新时间', '住所', '成立日期']);
   assert.equal(rows.length, 2);
   assert.deepEqual(rows[1].slice(0, 6), ['东莞市甲五金制品有限公司', '914403001922038216', '张**', '东莞市虎门镇甲路2号', '虎门镇', B]);
   assert.equal(rows[1][8], '一般单位');

@@ -1887,14 +1887,14 @@ test_account__me_and_menu(void **state)
 	json_array_foreach(menu, i, it)
 		buf_printf(&keys, "%s,", json_string_value(json_object_get(it,
 		    "key")));
-	assert_string_equal(keys.data, "home,units,inspection,profile,");
+	assert_string_equal(keys.data, "home,units,inspection,risk,profile,");
 	assert_string_equal(json_string_value(json_object_get(me,
 	    "jurisdiction")), TOWN_A);
 	assert_false(json_is_true(json_object_get(me, "totp_required")));
 	/* registry:read/write, inspection:read/write/check, files:write,
-	 * files:original. */
+	 * files:original, risk:write. */
 	assert_int_equal(json_array_size(json_object_get(me, "permissions")),
-	    7);
+	    8);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    me, "user"), "login")), "off");
 	json_decref(me);

@@ -1594,6 +1594,72 @@ test_registry__reg018_bad_input_stores_nothing(void **state)
 /* REG-021 and REG-022: filters, sort allow-list, paging limits, name
  * prefix by index range (ASCII case-insensitive). */
 /*
+ * REG-032: registered address (住所) and date of establishment (成立日期):
+ * optional, the date strictly YYYY-MM-DD from 1949 up to today, in the
+ * view; in the canonical record only when set (older records keep their
+ * state hash).
+ */
+static void
+test_registry__reg032_registration_fields(void **state)
+{
+	struct fx	*f = *state;
+	struct err	 e;
+	json_t		*j, *rec = NULL;
+	char		 tmp[24];
+	int64_t		 id, n0;
+	static const char *const bad[] = {
+		"\"2019-02-30\"", "\"2019/3/28\"", "\"1948-12-31\"",
+		"\"2999-01-01\"", "\"20190328\"", "20190328", "\"2019-3-28\"",
+	};
+	size_t		 i;
+
+	id = mk_ok(f, "{\"name\":\"登记甲\",\"address\":\"经营路1号\","
+	    "\"town\":\"" TOWN_A "\",\"registered_address\":\"住所路2号\","
+	    "\"registered_on\":\"2019-03-28\"}");
+	j = get(f, &f->sys, id);
+	assert_string_equal(sget(j, "registered_address"), "住所路2号");
+	assert_string_equal(sget(j, "registered_on"), "2019-03-28");
+	json_decref(j);
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
+	assert_int_equal(registry_unit_record(f->st, tmp, &rec, &e), 0);
+	assert_string_equal(sget(rec, "registered_on"), "2019-03-28");
+	json_decref(rec);
+	/* Without them: null in the view, absent from the record. */
+	id = mk_ok(f, "{\"name\":\"登记乙\",\"address\":\"路\","
+	    "\"town\":\"" TOWN_A "\"}");
+	j = get(f, &f->sys, id);
+	assert_true(json_is_null(json_object_get(j, "registered_on")));
+	json_decref(j);
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
+	assert_int_equal(registry_unit_record(f->st, tmp, &rec, &e), 0);
+	assert_null(json_object_get(rec, "registered_on"));
+	assert_null(json_object_get(rec, "registered_address"));
+	json_decref(rec);
+	/* Bad dates: 4xx naming the field, nothing stored. */
+	n0 = count(f, "SELECT COUNT(*) FROM units");
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char	json[256];
+
+		snprintf(json, sizeof(json), "{\"name\":\"坏日期\","
+		    "\"address\":\"路\",\"town\":\"" TOWN_A "\","
+		    "\"registered_on\":%s}", bad[i]);
+		assert_true(mk(f, &f->sys, json, NULL, &e) < 0);
+		assert_string_equal(e.field, "registered_on");
+	}
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM units"), n0);
+	/* Cleared by null on update. */
+	j = NULL;
+	assert_int_equal(upd(f, &f->sys, id, version_of(f, id),
+	    "{\"registered_on\":\"2000-02-29\"}", &j, &e), 0);
+	assert_string_equal(sget(j, "registered_on"), "2000-02-29");
+	json_decref(j);
+	assert_int_equal(upd(f, &f->sys, id, version_of(f, id),
+	    "{\"registered_on\":null}", &j, &e), 0);
+	assert_true(json_is_null(json_object_get(j, "registered_on")));
+	json_decref(j);
+}
+
+/*
  * REG-031: a list counts exactly up to max(REGISTRY_COUNT_CAP, offset +
  * limit) and says when its total is only that bound.  The units go in by
  * SQL: this is about counting, not about creating.
@@ -1877,6 +1943,7 @@ run(const char *url, const char *name)
 		T(test_registry__reg018_bad_input_stores_nothing),
 		T(test_registry__reg021_reg022_search_filter_sort_page),
 		T(test_registry__reg031_count_cap),
+		T(test_registry__reg032_registration_fields),
 #undef T
 	};
 

@@ -858,7 +858,7 @@ static const char want_errors[] =
     "8 name: name is required\n"
     "10 row: the row is not valid UTF-8 (the file is read as UTF-8)\n"
     "11 registered_on: registered_on must be a date like 2019-03-28 "
-    "(REG-026)\n"
+    "(REG-032)\n"
     "12 row: the row has 2 fields, the header 9\n"
     "13 legal_rep: legal_rep looks masked (contains *) (REG-026)\n";
 
@@ -921,6 +921,16 @@ test_registry_io__reg026_reg027_import_report_and_idempotence(void **state)
 	    "AND industry IS NULL"), 1);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM unit_contacts WHERE "
 	    "role = 'legal_rep' AND name_sealed IS NOT NULL"), 3);
+	/* REG-032: 住所 and 成立日期 kept, dates normalised. */
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM units WHERE uscc = "
+	    "'914403001922038216' AND address = '东莞市虎门镇甲路2号' AND "
+	    "registered_address = '东莞市虎门镇甲路1号' AND "
+	    "registered_on = '2019-03-28'"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM units WHERE uscc = "
+	    "'9144030071526726XG' AND registered_address = "
+	    "'东莞市长安镇乙路3号' AND registered_on = '2020-01-05'"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM units WHERE "
+	    "registered_on IS NULL"), 1);
 	/* Again: nothing changes, and the report says so. */
 	a0 = asize(f);
 	assert_int_equal(import(f, &f->sys, import_file, strlen(import_file),
@@ -1154,7 +1164,7 @@ parse_back(const char *data, size_t len)
 	assert_int_equal(csvread_encoding(c), CSVREAD_UTF8_BOM);
 	while (csvread_next(c, &row) == 1) {
 		assert_null(row.error);
-		assert_int_equal(row.nfield, 14);
+		assert_int_equal(row.nfield, 16);
 		r = json_array();
 		for (i = 0; i < row.nfield; i++)
 			json_array_append_new(r, json_string(row.field[i]));

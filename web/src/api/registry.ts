@@ -73,6 +73,9 @@ export interface Unit extends UnitBrief {
   manager_phone: string | null
   manager_id_number: string | null
   uscc_warning: boolean
+  /* 住所 and 成立日期 (YYYY-MM-DD) as market supervision registered them. */
+  registered_address: string | null
+  registered_on: string | null
   created_by: string
   masked: boolean
 }

@@ -1,7 +1,7 @@
 /* The icons the menu uses, by name (bundled; nothing fetched). */
 import type { Component } from 'vue'
-import { Checked, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled } from '@element-plus/icons-vue'
+import { Checked, DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled } from '@element-plus/icons-vue'
 
 export const menuIcons: Record<string, Component> = {
-  Checked, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled,
+  Checked, DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled,
 }

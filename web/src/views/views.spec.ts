@@ -58,7 +58,7 @@ describe('unit form bodies', () => {
   const persons = { legal_rep_name: '', legal_rep_phone: '', legal_rep_id_number: '', responsible_name: '', responsible_phone: '',
     responsible_id_number: '', manager_name: '', manager_phone: '', manager_id_number: '' }
   const base = { name: ' 星光商场 ', uscc: '91441900ma4uxxxx13', address: '星光路 1 号', town: '441900003', grid_id: '', industry: '',
-    categories: ['crowded'], three_small_kind: 'shop', persons: { ...persons, responsible_phone: '13800138000' } }
+    registered_address: '', registered_on: '', categories: ['crowded'], three_small_kind: 'shop', persons: { ...persons, responsible_phone: '13800138000' } }
 
   it('create sends what was filled, normalised', () => {
     expect(unitCreate(base)).toEqual({
@@ -70,6 +70,7 @@ describe('unit form bodies', () => {
   it('edit sends only changes and never the masked people', () => {
     const u = {
       name: '星光商场', uscc: '91441900MA4UXXXX13', address: '星光路 1 号', town: '441900003', grid_id: null, industry: null,
+      registered_address: null, registered_on: null,
       categories: ['crowded'], three_small_kind: null, responsible_phone: '138****8000',
     } as unknown as Unit
     expect(unitPatch(u, { ...base, persons })).toEqual({})
@@ -77,6 +78,9 @@ describe('unit form bodies', () => {
       .toEqual({ industry: '零售', manager_name: '李四' })
     expect(unitPatch(u, { ...base, uscc: '', categories: ['three_small'], persons }))
       .toEqual({ uscc: null, categories: ['three_small'], three_small_kind: 'shop' })
+    expect(unitPatch(u, { ...base, registered_address: ' 住所路 2 号 ', registered_on: '2019-03-28', persons }))
+      .toEqual({ registered_address: '住所路 2 号', registered_on: '2019-03-28' })
+    expect(unitCreate({ ...base, registered_on: '2019-03-28' })).toMatchObject({ registered_on: '2019-03-28' })
   })
 })
 

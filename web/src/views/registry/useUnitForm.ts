@@ -18,7 +18,8 @@ import { codePoints, rule } from '@/utils/validate'
 import type { Problem } from '@/utils/validate'
 
 export const PERSON_KEYS = PERSON_ROLES.flatMap((r) => PERSON_FIELDS.map((f) => `${r}_${f}`))
-export const UNIT_FORM_FIELDS = ['name', 'uscc', 'address', 'town', 'grid_id', 'industry', 'categories',
+export const UNIT_FORM_FIELDS = ['name', 'uscc', 'address', 'town', 'grid_id', 'industry', 'registered_address',
+  'registered_on', 'categories',
   'three_small_kind', ...PERSON_KEYS] as const
 
 const textLen = (max: number, key: string) => (v: string): Problem | null => {
@@ -33,6 +34,8 @@ interface UnitFormModel {
   town: string
   grid_id: string
   industry: string
+  registered_address: string
+  registered_on: string
   categories: string[]
   three_small_kind: string
   persons: Record<string, string>
@@ -40,7 +43,8 @@ interface UnitFormModel {
 
 function blank(town: string): UnitFormModel {
   return {
-    name: '', uscc: '', address: '', town, grid_id: '', industry: '', categories: [], three_small_kind: '',
+    name: '', uscc: '', address: '', town, grid_id: '', industry: '', registered_address: '', registered_on: '',
+    categories: [], three_small_kind: '',
     persons: Object.fromEntries(PERSON_KEYS.map((k) => [k, ''])),
   }
 }
@@ -55,6 +59,8 @@ export function unitPatch(u: Unit, f: UnitFormModel): UnitInput {
   if (f.town !== u.town) p.town = f.town
   if ((f.grid_id || null) !== u.grid_id) p.grid_id = f.grid_id || null
   if (opt(f.industry) !== u.industry) p.industry = opt(f.industry)
+  if (opt(f.registered_address) !== u.registered_address) p.registered_address = opt(f.registered_address)
+  if ((f.registered_on || null) !== u.registered_on) p.registered_on = f.registered_on || null
   if ([...f.categories].sort().join() !== [...u.categories].sort().join()) p.categories = [...f.categories]
   const tsk = f.categories.includes('three_small') ? (f.three_small_kind || null) : null
   if (tsk !== u.three_small_kind) p.three_small_kind = tsk
@@ -70,6 +76,8 @@ export function unitCreate(f: UnitFormModel): UnitInput {
   if (f.uscc.trim()) b.uscc = f.uscc.trim().toUpperCase()
   if (f.grid_id) b.grid_id = f.grid_id
   if (f.industry.trim()) b.industry = f.industry.trim()
+  if (f.registered_address.trim()) b.registered_address = f.registered_address.trim()
+  if (f.registered_on) b.registered_on = f.registered_on
   if (f.categories.includes('three_small') && f.three_small_kind) b.three_small_kind = f.three_small_kind
   for (const k of PERSON_KEYS)
     if ((f.persons[k] ?? '').trim() !== '')
@@ -101,6 +109,7 @@ export function useUnitForm(fixedTown: () => string, onSaved: (u: Unit) => void 
   const rules = computed<FormRules>(() => ({
     name: [rule(textLen(200, 'rules.unitName'), t)],
     address: [rule(textLen(200, 'rules.address'), t)],
+    registered_address: [rule((v: string) => (v.trim() === '' ? null : textLen(200, 'rules.address')(v)), t)],
     uscc: [rule(checkUscc, t)],
     town: [{ required: true, trigger: 'change', message: () => t('rules.required', { field: t('units.town') }) }],
     three_small_kind: [{
@@ -128,7 +137,8 @@ export function useUnitForm(fixedTown: () => string, onSaved: (u: Unit) => void 
   function fill(u: Unit): void {
     Object.assign(form, {
       name: u.name, uscc: u.uscc ?? '', address: u.address, town: u.town, grid_id: u.grid_id ?? '',
-      industry: u.industry ?? '', categories: [...u.categories], three_small_kind: u.three_small_kind ?? '',
+      industry: u.industry ?? '', registered_address: u.registered_address ?? '', registered_on: u.registered_on ?? '',
+      categories: [...u.categories], three_small_kind: u.three_small_kind ?? '',
       persons: Object.fromEntries(PERSON_KEYS.map((k) => [k, ''])),
     })
     void loadGrids()
