@@ -27,6 +27,7 @@
 #include "inspection_int.h"
 #include "inspection_plan.h"
 #include "registry_int.h"
+#include "risk.h"
 
 #define INS_PHOTOS_MAX		9
 #define INS_NOTE_MAX		500
@@ -704,6 +705,18 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 		free(desc);
 		if (rc < 0 || (rc = ins_audit_hazard(st, who, hid, e)) < 0)
 			goto out;
+		/* A hazard is history for the unit's risk (RISK-008), recorded
+		 * by the platform whoever the inspector is. */
+		{
+			struct actor	sys;
+			char		ref[24];
+
+			actor_system(&sys, who->request_id);
+			snprintf(ref, sizeof(ref), "%lld", (long long)hid);
+			if ((rc = risk_event_add(st, &sys, c.unit_id, "hazard",
+			    "hazard", ref, now, NULL, e)) < 0)
+				goto out;
+		}
 	}
 	if ((rc = store_exec(st, "UPDATE inspection_tasks SET status = 'done', "
 	    "outcome = ?, checked_on = ?, version = version + 1, updated_at = ? "

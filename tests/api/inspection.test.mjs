@@ -411,6 +411,9 @@ test('INS-032..036 a check on a phone: every item, both signatures, the outcome;
   const want = spawnSync(BIN, ['workdays', 'add', chk.checked_on, '5'], { encoding: 'utf8' }).stdout.trim();
   assert.deepEqual(hz, [want, 'open', items[0].code, photo.id]);
   assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM files WHERE status = 'attached' AND owner_id = ${chk.id}`)), 3);
+  // The hazard is in the unit's risk history (RISK-008).
+  const ev = (await off.get(`/api/v1/units/${task.unit_id}/risk/events`)).body.data;
+  assert.ok(ev.some((x) => x.kind === 'hazard' && x.ref_type === 'hazard' && x.counted), JSON.stringify(ev));
   // Files are readable by whoever sees the task; the check cannot be made twice.
   assert.equal((await offT.get(`/api/v1/files/${photo.id}`)).status, 200);
   assertError(assert, await off.post(`/api/v1/inspection/tasks/${task.id}/check`, body(), { 'If-Match': `"${t2.version}"` }), 422, 'policy', 'status');
