@@ -11,6 +11,7 @@
 #include "../core/buf.h"
 #include "../domain/inspection.h"
 #include "api.h"
+#include "api_shape.h"
 
 static const struct field api_ins_f_rules[] = {
 	{ "rules",	F_LIST,		1, 1, 100, NULL },
@@ -65,16 +66,6 @@ static const struct field api_ins_f_check[] = {
 	{ "location",	F_OBJECT,	0, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
-
-static int
-api_ins_out(struct resp *w, json_t *j, int created)
-{
-	json_t	*v = json_object_get(j, "version");
-
-	if (json_is_integer(v))
-		resp_etag(w, json_integer_value(v));
-	return created ? resp_created(w, j) : resp_data(w, j);
-}
 
 static int
 api_ins_rules(struct req *r, struct resp *w)
@@ -139,43 +130,19 @@ api_ins_plans(struct req *r, struct resp *w)
 static int
 api_ins_plan_create(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int	 rc;
-
-	if ((rc = inspection_plan_create(r->st, r->who, r->json, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_ins_out(w, j, 1);
+	return api_create(r, w, inspection_plan_create);
 }
 
 static int
 api_ins_plan_get(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = inspection_plan_get(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_ins_out(w, j, 0);
+	return api_by_id(r, w, inspection_plan_get);
 }
 
 static int
 api_ins_plan_patch(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = inspection_plan_update(r->st, r->who, id, version, r->json,
-	    &j, &r->err)) < 0)
-		return rc;
-	return api_ins_out(w, j, 0);
+	return api_update(r, w, inspection_plan_update);
 }
 
 static int
@@ -193,41 +160,22 @@ api_ins_plan_preview(struct req *r, struct resp *w)
 	return resp_data(w, j);
 }
 
-typedef int (*api_ins_step_fn)(struct store *, struct actor *, int64_t,
-    int64_t, json_t **, struct err *);
-
-/* A step of a plan's life: the id, If-Match (required), one call. */
-static int
-api_ins_step(struct req *r, struct resp *w, api_ins_step_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, version, &j, &r->err)) < 0)
-		return rc;
-	return api_ins_out(w, j, 0);
-}
-
 static int
 api_ins_plan_approve(struct req *r, struct resp *w)
 {
-	return api_ins_step(r, w, inspection_plan_approve);
+	return api_step(r, w, inspection_plan_approve);
 }
 
 static int
 api_ins_plan_commit(struct req *r, struct resp *w)
 {
-	return api_ins_step(r, w, inspection_plan_commit);
+	return api_step(r, w, inspection_plan_commit);
 }
 
 static int
 api_ins_plan_close(struct req *r, struct resp *w)
 {
-	return api_ins_step(r, w, inspection_plan_close);
+	return api_step(r, w, inspection_plan_close);
 }
 
 static int
@@ -243,7 +191,7 @@ api_ins_plan_cancel(struct req *r, struct resp *w)
 	if ((rc = inspection_plan_cancel(r->st, r->who, id, version,
 	    req_str(r, "reason"), &j, &r->err)) < 0)
 		return rc;
-	return api_ins_out(w, j, 0);
+	return api_out(w, j, 0);
 }
 
 static int
@@ -259,7 +207,7 @@ api_ins_plan_beacon(struct req *r, struct resp *w)
 	    "value"), &drawn, &j, &r->err)) < 0)
 		return rc;
 	json_object_set_new(j, "drawn", json_boolean(drawn));
-	return api_ins_out(w, j, 0);
+	return api_out(w, j, 0);
 }
 
 static int
@@ -308,15 +256,7 @@ api_ins_plan_tasks(struct req *r, struct resp *w)
 static int
 api_ins_task_get(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = inspection_task_get(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_ins_out(w, j, 0);
+	return api_by_id(r, w, inspection_task_get);
 }
 
 static int
@@ -332,22 +272,13 @@ api_ins_task_reassign(struct req *r, struct resp *w)
 	if ((rc = inspection_task_reassign(r->st, r->who, id, version,
 	    r->json, &j, &r->err)) < 0)
 		return rc;
-	return api_ins_out(w, j, 0);
+	return api_out(w, j, 0);
 }
 
 static int
 api_ins_task_checklist(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = inspection_task_checklist(r->st, r->who, id, &j,
-	    &r->err)) < 0)
-		return rc;
-	return api_ins_out(w, j, 0);
+	return api_by_id(r, w, inspection_task_checklist);
 }
 
 static int

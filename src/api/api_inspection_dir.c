@@ -11,6 +11,7 @@
 #include "../domain/inspection_dir.h"
 #include "../domain/registry.h"
 #include "api.h"
+#include "api_shape.h"
 
 /* Item bodies; req is 1 for the fields a new item needs (INS-001..003). */
 #define API_INSD_ITEM(req) \
@@ -60,89 +61,6 @@ static const struct field api_insd_f_conflict[] = {
 	{ "note",	F_STRING,	0, 1, INSPECTION_DIR_NOTE_MAX, NULL },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
-
-/* A record with its ETag (the "version" of the view). */
-static int
-api_insd_out(struct resp *w, json_t *j, int created)
-{
-	resp_etag(w, json_integer_value(json_object_get(j, "version")));
-	return created ? resp_created(w, j) : resp_data(w, j);
-}
-
-/* If-Match when given (archive), else 0: any version. */
-static int
-api_insd_if_match(struct req *r, int64_t *version)
-{
-	*version = 0;
-	if (r->if_match == NULL || *r->if_match == '\0')
-		return 0;
-	return req_if_match(r, version, &r->err);
-}
-
-typedef int (*api_insd_get_fn)(struct store *, struct actor *, int64_t,
-    json_t **, struct err *);
-typedef int (*api_insd_upd_fn)(struct store *, struct actor *, int64_t,
-    int64_t, const json_t *, json_t **, struct err *);
-typedef int (*api_insd_state_fn)(struct store *, struct actor *, int64_t,
-    int64_t, json_t **, struct err *);
-typedef int (*api_insd_new_fn)(struct store *, struct actor *,
-    const json_t *, json_t **, struct err *);
-
-static int
-api_insd_create(struct req *r, struct resp *w, api_insd_new_fn fn)
-{
-	json_t	*j = NULL;
-	int	 rc;
-
-	if ((rc = fn(r->st, r->who, r->json, &j, &r->err)) < 0)
-		return rc;
-	return api_insd_out(w, j, 1);
-}
-
-static int
-api_insd_by_id(struct req *r, struct resp *w, api_insd_get_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_insd_out(w, j, 0);
-}
-
-/* INS-006: PATCH needs If-Match (428 without, 412 when stale). */
-static int
-api_insd_update(struct req *r, struct resp *w, api_insd_upd_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, version, r->json, &j, &r->err)) < 0)
-		return rc;
-	return api_insd_out(w, j, 0);
-}
-
-static int
-api_insd_state(struct req *r, struct resp *w, api_insd_state_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_insd_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, version, &j, &r->err)) < 0)
-		return rc;
-	return api_insd_out(w, j, 0);
-}
 
 /* A file download; the server-chosen name is ASCII. */
 static int
@@ -227,25 +145,25 @@ api_insd_item_export(struct req *r, struct resp *w)
 static int
 api_insd_item_create(struct req *r, struct resp *w)
 {
-	return api_insd_create(r, w, inspection_dir_item_create);
+	return api_create(r, w, inspection_dir_item_create);
 }
 
 static int
 api_insd_item_get(struct req *r, struct resp *w)
 {
-	return api_insd_by_id(r, w, inspection_dir_item_get);
+	return api_by_id(r, w, inspection_dir_item_get);
 }
 
 static int
 api_insd_item_patch(struct req *r, struct resp *w)
 {
-	return api_insd_update(r, w, inspection_dir_item_update);
+	return api_update(r, w, inspection_dir_item_update);
 }
 
 static int
 api_insd_item_archive(struct req *r, struct resp *w)
 {
-	return api_insd_state(r, w, inspection_dir_item_archive);
+	return api_state(r, w, inspection_dir_item_archive);
 }
 
 /* Inspectors. */
@@ -303,25 +221,25 @@ api_insd_inspector_export(struct req *r, struct resp *w)
 static int
 api_insd_inspector_create(struct req *r, struct resp *w)
 {
-	return api_insd_create(r, w, inspection_dir_inspector_create);
+	return api_create(r, w, inspection_dir_inspector_create);
 }
 
 static int
 api_insd_inspector_get(struct req *r, struct resp *w)
 {
-	return api_insd_by_id(r, w, inspection_dir_inspector_get);
+	return api_by_id(r, w, inspection_dir_inspector_get);
 }
 
 static int
 api_insd_inspector_patch(struct req *r, struct resp *w)
 {
-	return api_insd_update(r, w, inspection_dir_inspector_update);
+	return api_update(r, w, inspection_dir_inspector_update);
 }
 
 static int
 api_insd_inspector_archive(struct req *r, struct resp *w)
 {
-	return api_insd_state(r, w, inspection_dir_inspector_archive);
+	return api_state(r, w, inspection_dir_inspector_archive);
 }
 
 /* Conflicts. */
@@ -367,7 +285,7 @@ api_insd_conflict_declare(struct req *r, struct resp *w)
 	if ((rc = inspection_dir_conflict_declare(r->st, r->who, id, r->json,
 	    &j, &r->err)) < 0)
 		return rc;
-	return api_insd_out(w, j, 1);
+	return api_out(w, j, 1);
 }
 
 /* INS-014: a withdrawal names the version it withdraws (428/412). */
@@ -384,7 +302,7 @@ api_insd_conflict_withdraw(struct req *r, struct resp *w)
 	if ((rc = inspection_dir_conflict_withdraw(r->st, r->who, id, version,
 	    &j, &r->err)) < 0)
 		return rc;
-	return api_insd_out(w, j, 0);
+	return api_out(w, j, 0);
 }
 
 const struct route api_inspection_dir_routes[] = {

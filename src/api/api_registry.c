@@ -13,6 +13,7 @@
 #include "../domain/registry.h"
 #include "../domain/registry_io.h"
 #include "api.h"
+#include "api_shape.h"
 
 static const struct field api_registry_f_grid_new[] = {
 	{ "town",	F_STRING,	1, 9, 9, NULL },
@@ -121,96 +122,6 @@ static const struct field api_registry_f_classify[] = {
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 
-/* A record with its ETag (the "version" of the view). */
-static int
-api_registry_out(struct resp *w, json_t *j, int created)
-{
-	resp_etag(w, json_integer_value(json_object_get(j, "version")));
-	return created ? resp_created(w, j) : resp_data(w, j);
-}
-
-/* If-Match when given (archive, close), else 0: any version. */
-static int
-api_registry_if_match(struct req *r, int64_t *version)
-{
-	*version = 0;
-	if (r->if_match == NULL || *r->if_match == '\0')
-		return 0;
-	return req_if_match(r, version, &r->err);
-}
-
-/*
- * The shapes most routes share, each given its domain function: read one
- * record by id; update one with If-Match and the body; change its state
- * (close, archive) with an optional If-Match; create one under a unit.
- */
-typedef int (*api_registry_get_fn)(struct store *, struct actor *, int64_t,
-    json_t **, struct err *);
-typedef int (*api_registry_upd_fn)(struct store *, struct actor *, int64_t,
-    int64_t, const json_t *, json_t **, struct err *);
-typedef int (*api_registry_state_fn)(struct store *, struct actor *, int64_t,
-    int64_t, json_t **, struct err *);
-typedef int (*api_registry_child_fn)(struct store *, struct actor *, int64_t,
-    const json_t *, json_t **, struct err *);
-
-static int
-api_registry_by_id(struct req *r, struct resp *w, api_registry_get_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
-}
-
-static int
-api_registry_update(struct req *r, struct resp *w, api_registry_upd_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, version, r->json, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
-}
-
-static int
-api_registry_state(struct req *r, struct resp *w, api_registry_state_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = api_registry_if_match(r, &version)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, version, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 0);
-}
-
-static int
-api_registry_child(struct req *r, struct resp *w, api_registry_child_fn fn)
-{
-	json_t	*j = NULL;
-	int64_t	 id;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	if ((rc = fn(r->st, r->who, id, r->json, &j, &r->err)) < 0)
-		return rc;
-	return api_registry_out(w, j, 1);
-}
-
 static int
 api_registry_towns(struct req *r, struct resp *w)
 {
@@ -249,25 +160,25 @@ api_registry_grid_create(struct req *r, struct resp *w)
 	if ((rc = registry_grid_create(r->st, r->who, r->json, &j,
 	    &r->err)) < 0)
 		return rc;
-	return api_registry_out(w, j, 1);
+	return api_out(w, j, 1);
 }
 
 static int
 api_registry_grid_get(struct req *r, struct resp *w)
 {
-	return api_registry_by_id(r, w, registry_grid_get);
+	return api_by_id(r, w, registry_grid_get);
 }
 
 static int
 api_registry_grid_patch(struct req *r, struct resp *w)
 {
-	return api_registry_update(r, w, registry_grid_update);
+	return api_update(r, w, registry_grid_update);
 }
 
 static int
 api_registry_grid_archive(struct req *r, struct resp *w)
 {
-	return api_registry_state(r, w, registry_grid_archive);
+	return api_state(r, w, registry_grid_archive);
 }
 
 /* The filters and sort of a unit list (paging aside). */
@@ -411,31 +322,31 @@ api_registry_unit_create(struct req *r, struct resp *w)
 	if ((rc = registry_unit_create(r->st, r->who, r->json, &j,
 	    &r->err)) < 0)
 		return rc;
-	return api_registry_out(w, j, 1);
+	return api_out(w, j, 1);
 }
 
 static int
 api_registry_unit_get(struct req *r, struct resp *w)
 {
-	return api_registry_by_id(r, w, registry_unit_get);
+	return api_by_id(r, w, registry_unit_get);
 }
 
 static int
 api_registry_unit_patch(struct req *r, struct resp *w)
 {
-	return api_registry_update(r, w, registry_unit_update);
+	return api_update(r, w, registry_unit_update);
 }
 
 static int
 api_registry_unit_close(struct req *r, struct resp *w)
 {
-	return api_registry_state(r, w, registry_unit_close);
+	return api_state(r, w, registry_unit_close);
 }
 
 static int
 api_registry_unit_archive(struct req *r, struct resp *w)
 {
-	return api_registry_state(r, w, registry_unit_archive);
+	return api_state(r, w, registry_unit_archive);
 }
 
 static int
@@ -455,7 +366,7 @@ api_registry_unit_unmask(struct req *r, struct resp *w)
 	if ((rc = registry_unit_unmask(r->st, r->who, id,
 	    req_str(r, "reason"), &j, &r->err)) < 0)
 		return rc;
-	return api_registry_out(w, j, 0);
+	return api_out(w, j, 0);
 }
 
 static int
@@ -527,49 +438,49 @@ api_registry_places(struct req *r, struct resp *w)
 static int
 api_registry_building_create(struct req *r, struct resp *w)
 {
-	return api_registry_child(r, w, registry_building_create);
+	return api_child(r, w, registry_building_create);
 }
 
 static int
 api_registry_place_create(struct req *r, struct resp *w)
 {
-	return api_registry_child(r, w, registry_place_create);
+	return api_child(r, w, registry_place_create);
 }
 
 static int
 api_registry_building_get(struct req *r, struct resp *w)
 {
-	return api_registry_by_id(r, w, registry_building_get);
+	return api_by_id(r, w, registry_building_get);
 }
 
 static int
 api_registry_place_get(struct req *r, struct resp *w)
 {
-	return api_registry_by_id(r, w, registry_place_get);
+	return api_by_id(r, w, registry_place_get);
 }
 
 static int
 api_registry_building_patch(struct req *r, struct resp *w)
 {
-	return api_registry_update(r, w, registry_building_update);
+	return api_update(r, w, registry_building_update);
 }
 
 static int
 api_registry_place_patch(struct req *r, struct resp *w)
 {
-	return api_registry_update(r, w, registry_place_update);
+	return api_update(r, w, registry_place_update);
 }
 
 static int
 api_registry_building_archive(struct req *r, struct resp *w)
 {
-	return api_registry_state(r, w, registry_building_archive);
+	return api_state(r, w, registry_building_archive);
 }
 
 static int
 api_registry_place_archive(struct req *r, struct resp *w)
 {
-	return api_registry_state(r, w, registry_place_archive);
+	return api_state(r, w, registry_place_archive);
 }
 
 const struct route api_registry_routes[] = {

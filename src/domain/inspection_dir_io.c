@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../core/buf.h"
+#include "../core/csvwrite.h"
 #include "../core/clock.h"
 #include "../core/jx.h"
 #include "../core/mem.h"
@@ -32,46 +33,14 @@ struct insd_sheet {
 	struct buf	 out;
 };
 
-/* One CSV cell (RFC 4180); a leading = + - @ is neutralised (INS-018). */
-static void
-insd_csv_cell(struct buf *b, const char *s)
-{
-	const char	*p;
-	int		 quote, guard;
-
-	guard = *s == '=' || *s == '+' || *s == '-' || *s == '@' ||
-	    *s == '\t' || *s == '\r';
-	quote = guard || strpbrk(s, ",\"\r\n") != NULL || *s == ' ' ||
-	    (*s != '\0' && s[strlen(s) - 1] == ' ');
-	if (!quote) {
-		buf_adds(b, s);
-		return;
-	}
-	buf_addc(b, '"');
-	if (guard)
-		buf_addc(b, '\'');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
 
 static int
 insd_sheet_row(struct insd_sheet *sh, const char *const *cells,
     struct err *e)
 {
-	int	i;
-
 	if (sh->xlsx)
 		return xlsx_row(sh->xl, cells, e);
-	for (i = 0; i < sh->ncols; i++) {
-		if (i > 0)
-			buf_addc(&sh->out, ',');
-		insd_csv_cell(&sh->out, cells[i] ? cells[i] : "");
-	}
-	buf_adds(&sh->out, "\r\n");
+	csvw_row(&sh->out, cells, sh->ncols);
 	return 0;
 }
 

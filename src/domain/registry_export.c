@@ -19,6 +19,7 @@
 
 #include "../core/buf.h"
 #include "../core/clock.h"
+#include "../core/csvwrite.h"
 #include "../core/id.h"
 #include "../core/jx.h"
 #include "../core/mem.h"
@@ -119,44 +120,7 @@ reg_exp_time(int64_t at, char out[20])
 	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* One CSV cell (RFC 4180); a leading = + - @ is neutralised. */
-static void
-reg_exp_csv_cell(struct buf *b, const char *s)
-{
-	const char	*p;
-	int		 quote, guard;
 
-	guard = *s == '=' || *s == '+' || *s == '-' || *s == '@' ||
-	    *s == '\t' || *s == '\r';
-	quote = guard || strpbrk(s, ",\"\r\n") != NULL || *s == ' ' ||
-	    (*s != '\0' && s[strlen(s) - 1] == ' ');
-	if (!quote) {
-		buf_adds(b, s);
-		return;
-	}
-	buf_addc(b, '"');
-	if (guard)
-		buf_addc(b, '\'');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
-
-static void
-reg_exp_csv_row(struct buf *b, const char *const *cells)
-{
-	int	i;
-
-	for (i = 0; i < REG_EXP_COLS; i++) {
-		if (i > 0)
-			buf_addc(b, ',');
-		reg_exp_csv_cell(b, cells[i] ? cells[i] : "");
-	}
-	buf_adds(b, "\r\n");
-}
 
 /* Records. */
 
@@ -304,7 +268,7 @@ registry_export_units(struct store *st, struct actor *who,
 			goto out;
 	} else {
 		buf_adds(&out, "\xef\xbb\xbf");
-		reg_exp_csv_row(&out, reg_exp_headers);
+		csvw_row(&out, reg_exp_headers, REG_EXP_COLS);
 	}
 	buf_reset(&sql);
 	buf_printf(&sql, "%s%s ORDER BY %s", REG_EXP_SELECT, x.where.data,
@@ -346,7 +310,7 @@ registry_export_units(struct store *st, struct actor *who,
 		if (xlsx)
 			rc = xlsx_row(xl, cells, e);
 		else
-			reg_exp_csv_row(&out, cells);
+			csvw_row(&out, cells, REG_EXP_COLS);
 		free(masked);
 		masked = NULL;
 		if (rc < 0)
