@@ -26,6 +26,7 @@
 #include "domain/calendar.h"
 #include "domain/files.h"
 #include "domain/inspection.h"
+#include "domain/notice.h"
 #include "domain/inspection_dir.h"
 #include "domain/job.h"
 #include "domain/pii.h"
@@ -70,6 +71,7 @@ static const struct audit_type	main_audit_types[] = {
 	{ "file", files_record },
 	{ "risk_event", risk_event_record },
 	{ "risk_run", risk_run_record },
+	{ "notice", notice_record },
 	{ NULL, NULL },
 };
 

@@ -12,5 +12,6 @@ const struct route *const api_tables[] = {
 	api_inspection_dir_routes,
 	api_files_routes,
 	api_risk_routes,
+	api_notice_routes,
 	NULL,
 };

@@ -28,6 +28,7 @@
 #include "inspection_plan.h"
 #include "registry_int.h"
 #include "risk.h"
+#include "notice.h"
 
 #define INS_PHOTOS_MAX		9
 #define INS_NOTE_MAX		500
@@ -717,6 +718,27 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 			    "hazard", ref, now, NULL, e)) < 0)
 				goto out;
 		}
+	}
+	/* NOT-001: the unit learns the outcome and its deadlines. */
+	{
+		struct buf	nb;
+		const char	*what = strcmp(outcome, "compliant") == 0 ?
+		    "合格" : strcmp(outcome, "ordered") == 0 ? "责令改正" :
+		    "移送立案";
+
+		buf_init(&nb);
+		buf_printf(&nb, "%s 的消防监督检查结论：%s。", today, what);
+		for (j = 0; j < nit; j++)
+			if (strcmp(it[j].result, "fail") == 0 && !it[j].on_spot &&
+			    calendar_add_workdays(today, it[j].deadline_days,
+			    due, e) == 0)
+				buf_printf(&nb, "\n%s：%s，请于 %s 前整改。",
+				    it[j].name, it[j].note, due);
+		rc = notice_unit(st, who, c.unit_id, "inspection.result",
+		    "消防检查结果通知", nb.data, "inspection_check", cid, e);
+		buf_free(&nb);
+		if (rc < 0)
+			goto out;
 	}
 	if ((rc = store_exec(st, "UPDATE inspection_tasks SET status = 'done', "
 	    "outcome = ?, checked_on = ?, version = version + 1, updated_at = ? "

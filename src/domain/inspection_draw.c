@@ -25,6 +25,7 @@
 #include "inspection.h"
 #include "inspection_int.h"
 #include "inspection_plan.h"
+#include "notice.h"
 #include "registry_int.h"
 
 /* Growable arrays of the roster; strings live in an arena list. */
@@ -623,6 +624,18 @@ ins_draw(struct store *st, struct actor *who, struct ins_plan *p,
 		if ((rc = ins_task_audit(st, who, "inspection_task.create",
 		    tid, NULL, e)) < 0)
 			goto out;
+		/* NOT-001: the unit learns it was selected, and by when. */
+		{
+			char	*body = xasprintf("贵单位被“%s”抽中为双随机"
+			    "抽查对象，检查将于 %s 前完成。请配合检查人员开展"
+			    "现场检查（检查人员须出示执法证件）。", p->name, due);
+
+			rc = notice_unit(st, who, unit, "inspection.selected",
+			    "双随机抽查通知", body, "inspection_task", tid, e);
+			free(body);
+			if (rc < 0)
+				goto out;
+		}
 	}
 	if ((rc = store_exec(st, "UPDATE inspection_plans SET status = "
 	    "'drawn', beacon_value = ?, seed = ?, drawn_at = ?, nselected = ?, "

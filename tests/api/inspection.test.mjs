@@ -300,6 +300,40 @@ test('INS-031 the bundle: public for anyone, full with audit:read, both verify w
   assertError(assert, await srv.client().get(`/api/v1/public/draws/${d.body.data.id}/bundle`), 404);
 });
 
+test('NOT-001..003 a selected unit is told, in its own account only', async () => {
+  const tasks = (await off.get(`/api/v1/inspection/plans/${plan.id}/tasks?limit=2`)).body.data;
+  const [t1, t2] = tasks;
+  const notSelected = srv.sql(`SELECT id FROM units WHERE town_code = '${U}' ORDER BY id LIMIT 1`);
+  srv.addUser('unit_a', 'unit', `unit:${t1.unit_id}`);
+  srv.addUser('unit_b', 'unit', `unit:${t2.unit_id}`);
+  srv.addUser('unit_c', 'unit', `unit:${notSelected}`);
+  const ua = await srv.login('unit_a');
+  const ub = await srv.login('unit_b');
+  const uc = await srv.login('unit_c');
+  let r = await ua.get('/api/v1/notices');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.page.total, 1);
+  assert.equal(r.body.page.unread, 1);
+  const n = r.body.data[0];
+  assert.equal(n.kind, 'inspection.selected');
+  assert.equal(n.ref_type, 'inspection_task');
+  assert.equal(n.ref_id, t1.id);
+  assert.match(n.body, new RegExp(t1.due_on));
+  assert.equal((await uc.get('/api/v1/notices')).body.page.total, 0);
+  // Only the unit's own accounts (NOT-002).
+  assertError(assert, await off.get('/api/v1/notices'), 403, 'forbidden');
+  assertError(assert, await ub.post(`/api/v1/notices/${n.id}/read`), 404);
+  r = await ua.post(`/api/v1/notices/${n.id}/read`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.body.data.read_at > 0);
+  const first = r.body.data.read_at;
+  r = await ua.post(`/api/v1/notices/${n.id}/read`);
+  assert.equal(r.body.data.read_at, first);
+  r = await ua.get('/api/v1/notices?unread=1');
+  assert.equal(r.body.page.total, 0);
+  assert.equal(r.body.page.unread, 0);
+});
+
 test('tasks: jurisdiction, "mine", and INS-029 manual assignment with a reason', async () => {
   let r = await offT.get(`/api/v1/inspection/tasks?plan_id=${plan.id}&limit=200`);
   assert.equal(r.status, 200, r.text);
@@ -420,6 +454,14 @@ test('INS-032..036 a check on a phone: every item, both signatures, the outcome;
   r = await offT.get(`/api/v1/inspection/tasks/${task.id}/check`);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.data.signatures.map((s) => s.file), [sig1.id, sig2.id]);
+  // The unit is told the outcome and its deadline (NOT-001).
+  srv.addUser('unit_chk', 'unit', `unit:${task.unit_id}`);
+  const uchk = await srv.login('unit_chk');
+  const nt = (await uchk.get('/api/v1/notices')).body.data.find((x) => x.kind === 'inspection.result');
+  assert.ok(nt, 'a result notice');
+  assert.equal(nt.ref_id, chk.id);
+  assert.match(nt.body, /责令改正/);
+  assert.match(nt.body, new RegExp(want));
   // Published with its outcome.
   const res = (await srv.client().get(`/api/v1/public/inspection/plans/${plan.id}/results?limit=200`)).body.data;
   const row = res.find((x) => x.unit_id === task.unit_id);

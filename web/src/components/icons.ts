@@ -1,7 +1,7 @@
 /* The icons the menu uses, by name (bundled; nothing fetched). */
 import type { Component } from 'vue'
-import { Checked, DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled } from '@element-plus/icons-vue'
+import { Bell, Checked, DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled } from '@element-plus/icons-vue'
 
 export const menuIcons: Record<string, Component> = {
-  Checked, DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled,
+  Bell, Checked, DataAnalysis, HomeFilled, Lock, Menu, OfficeBuilding, Setting, Tickets, User, UserFilled,
 }

@@ -6,6 +6,12 @@ export default {
     side: 'Firewarden',
     footer: 'Firewarden · Fire safety supervision and enforcement',
   },
+  notice: {
+    title: 'Notices',
+    unreadOnly: 'Unread only',
+    unreadN: '{n} unread',
+    none: 'No notices',
+  },
   check: {
     title: 'On-site check',
     go: 'Check',

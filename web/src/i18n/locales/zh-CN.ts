@@ -6,6 +6,12 @@ export default {
     side: '消防监督执法平台',
     footer: '消防监督执法平台 · Firewarden',
   },
+  notice: {
+    title: '消息通知',
+    unreadOnly: '只看未读',
+    unreadN: '{n} 条未读',
+    none: '暂无通知',
+  },
   check: {
     title: '现场检查',
     go: '去检查',
