@@ -8,7 +8,9 @@
 #   2. import of a ROWS-row (default 1 000 000) market-supervision CSV
 #      into a fresh SQLite file: rows/s and peak RSS; then the same file
 #      again (every row unchanged)
-#   3. wrk (-t2 -c64 -dDUR --latency) against `serve` on the seeded file:
+#   3. `job run risk.recompute` on the seeded file, twice (all written,
+#      then nothing changed): seconds and peak RSS
+#   4. wrk (-t2 -c64 -dDUR --latency) against `serve` on the seeded file:
 #      GET /api/v1/units/{id} and a filtered, sorted list page (town +
 #      category + name prefix), each beside nginx serving a static file of
 #      the same size in the same run; req/s, p50, p99, ratio to nginx, and
@@ -59,7 +61,18 @@ done
 rm -f "$tmp"/import.db* "$tmp/units.csv"
 echo
 
-# --- 3. HTTP on the seeded city -------------------------------------------
+# --- 3. risk recompute ------------------------------------------------------
+# Before `serve`, whose job thread would otherwise do it at start-up (it
+# never ran on this database) while the HTTP numbers are taken.
+echo "== risk.recompute on $UNITS units (first run: every score written; again: nothing changed)"
+for pass in first again; do
+	/usr/bin/time -f "risk $pass: %e s elapsed, %U s user, %S s sys, %M KiB max RSS" \
+		"$bin" job run risk.recompute --db "sqlite:$tmp/city.db" --keys "$tmp/keys" 2>&1 |
+		grep -v '^firewarden: info'
+done
+echo
+
+# --- 4. HTTP on the seeded city -------------------------------------------
 port=18090
 nport=18091
 pw='Bench-Passw0rd-2026!'
@@ -87,6 +100,12 @@ page="/api/v1/units?town=$town&category=three_small&prefix=$(q 虎门华兴)&sor
 wide="/api/v1/units?town=$town&category=three_small&prefix=$(q 虎门)&sort=name&limit=20"
 
 mkdir -p "$tmp/nginx/html" "$tmp/nginx/logs"
+# The first answer of each request, as nginx will serve it; a failure here
+# would make every number below meaningless, so it stops the run.
+for u in "$one" "$page" "$wide"; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$u")
+	[ "$code" = 200 ] || { echo "GET $u: HTTP $code"; tail -20 "$tmp/serve.log"; exit 1; }
+done
 curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port$one" >"$tmp/nginx/html/one.json"
 curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port$page" >"$tmp/nginx/html/page.json"
 curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port$wide" >"$tmp/nginx/html/wide.json"
@@ -136,4 +155,5 @@ echo "wide page:   GET $wide ($(total "$wide") units match)"
 compare "GET /api/v1/units/{id}" "$one" one.json
 compare "list: town+category+prefix 虎门华兴" "$page" page.json
 compare "list: town+category+prefix 虎门" "$wide" wide.json
+kill -0 "$spid" 2>/dev/null || { echo "the server stopped:"; tail -20 "$tmp/serve.log"; }
 echo "server memory: $(awk '/^VmRSS|^VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$spid/status")"

@@ -44,7 +44,7 @@
  * (REG-031): a prefix that matches half a town would otherwise walk tens
  * of thousands of index entries on every page.
  */
-#define REGISTRY_COUNT_CAP		10000
+#define REGISTRY_COUNT_CAP		2000
 #define REGISTRY_FLOORS_MAX		200
 #define REGISTRY_FLOORS_BELOW_MAX	20
 #define REGISTRY_HEIGHT_CM_MAX		100000		/* 1 000 m */
