@@ -262,17 +262,7 @@ api_ins_task_get(struct req *r, struct resp *w)
 static int
 api_ins_task_reassign(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = inspection_task_reassign(r->st, r->who, id, version,
-	    r->json, &j, &r->err)) < 0)
-		return rc;
-	return api_out(w, j, 0);
+	return api_update(r, w, inspection_task_reassign);
 }
 
 static int
@@ -284,17 +274,7 @@ api_ins_task_checklist(struct req *r, struct resp *w)
 static int
 api_ins_check_submit(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = inspection_check_submit(r->st, r->who, id, version, r->json,
-	    &j, &r->err)) < 0)
-		return rc;
-	return resp_created(w, j);
+	return api_update_new(r, w, inspection_check_submit);
 }
 
 static int

@@ -300,17 +300,7 @@ api_registry_unit_proposal(struct req *r, struct resp *w)
 static int
 api_registry_unit_classify(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 id, version;
-	int	 rc;
-
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
-	    (rc = req_if_match(r, &version, &r->err)) < 0)
-		return rc;
-	if ((rc = registry_class_confirm(r->st, r->who, id, version, r->json,
-	    &j, &r->err)) < 0)
-		return rc;
-	return resp_created(w, j);
+	return api_update_new(r, w, registry_class_confirm);
 }
 
 static int

@@ -48,8 +48,8 @@ api_by_id(struct req *r, struct resp *w, api_get_fn fn)
 	return api_out(w, j, 0);
 }
 
-int
-api_update(struct req *r, struct resp *w, api_upd_fn fn)
+static int
+api_update_with(struct req *r, struct resp *w, api_upd_fn fn, int created)
 {
 	json_t	*j = NULL;
 	int64_t	 id, version;
@@ -60,7 +60,19 @@ api_update(struct req *r, struct resp *w, api_upd_fn fn)
 		return rc;
 	if ((rc = fn(r->st, r->who, id, version, r->json, &j, &r->err)) < 0)
 		return rc;
-	return api_out(w, j, 0);
+	return api_out(w, j, created);
+}
+
+int
+api_update(struct req *r, struct resp *w, api_upd_fn fn)
+{
+	return api_update_with(r, w, fn, 0);
+}
+
+int
+api_update_new(struct req *r, struct resp *w, api_upd_fn fn)
+{
+	return api_update_with(r, w, fn, 1);
 }
 
 static int

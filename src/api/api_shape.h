@@ -37,6 +37,8 @@ int	api_create(struct req *r, struct resp *w, api_new_fn fn);
 int	api_by_id(struct req *r, struct resp *w, api_get_fn fn);
 /* PATCH: If-Match required (428 without, 412 when stale). */
 int	api_update(struct req *r, struct resp *w, api_upd_fn fn);
+/* The same answering 201: a step that records something new. */
+int	api_update_new(struct req *r, struct resp *w, api_upd_fn fn);
 /* A state change with an optional If-Match (close, archive). */
 int	api_state(struct req *r, struct resp *w, api_state_fn fn);
 /* A step that must name the version it saw: If-Match required. */
