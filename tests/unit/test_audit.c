@@ -22,6 +22,7 @@
 #include "domain/audit.h"
 #include "domain/merkle.h"
 #include "store/store.h"
+#include "fx_store.h"
 
 struct fx {
 	struct store		*st;
@@ -37,15 +38,7 @@ fx_setup(void **state)
 	struct fx	*f = xcalloc(1, sizeof(*f));
 	struct err	 e;
 
-	if (store_open(fx_url, &f->st, &e) < 0)
-		fail_msg("open %s: %s", fx_url, e.msg);
-	if (store_kind(f->st) == STORE_PG) {
-		assert_int_equal(store_exec(f->st, "DROP SCHEMA public CASCADE",
-		    STORE_NOARGS, NULL, &e), 0);
-		assert_int_equal(store_exec(f->st, "CREATE SCHEMA public",
-		    STORE_NOARGS, NULL, &e), 0);
-	}
-	assert_int_equal(store_migrate(f->st, NULL, &e), 0);
+	f->st = fx_store_fresh(fx_url);
 	assert_int_equal(store_exec(f->st, "CREATE TABLE things (id BIGINT "
 	    "PRIMARY KEY, name TEXT NOT NULL)", STORE_NOARGS, NULL, &e), 0);
 	snprintf(f->keydir, sizeof(f->keydir), "/tmp/fw-audit-test.XXXXXX");

@@ -31,6 +31,10 @@
 #include "domain/audit.h"
 #include "domain/files.h"
 #include "store/store.h"
+#include "fx_store.h"
+
+/* The shared helpers (fx_store.h) on a fixture. */
+#define count(f, sql)	fx_count((f)->st, (sql))
 
 #define HEX	(2 * CRYPTO_SM3_LEN + 1)
 /* A literal's bytes, NULs included. */
@@ -327,15 +331,7 @@ fx_setup(void **state)
 		fail_msg("mkdtemp");
 	if (files_configure(f->dir, NULL, t_owners, &e) < 0)
 		fail_msg("configure: %s", e.msg);
-	if (store_open(fx_url, &f->st, &e) < 0)
-		fail_msg("open %s: %s", fx_url, e.msg);
-	if (store_kind(f->st) == STORE_PG) {
-		assert_int_equal(store_exec(f->st, "DROP SCHEMA public CASCADE",
-		    STORE_NOARGS, NULL, &e), 0);
-		assert_int_equal(store_exec(f->st, "CREATE SCHEMA public",
-		    STORE_NOARGS, NULL, &e), 0);
-	}
-	assert_int_equal(store_migrate(f->st, NULL, &e), 0);
+	f->st = fx_store_fresh(fx_url);
 	actor_system(&f->sys, "t-sys");
 	user(&f->up1, 101, "files:write");
 	user(&f->up2, 102, "files:write");
@@ -355,17 +351,6 @@ fx_teardown(void **state)
 	free(f);
 	clock_set_offset(0);
 	return 0;
-}
-
-static int64_t
-count(struct fx *f, const char *sql)
-{
-	struct err	e;
-	int64_t		n = -1;
-
-	if (store_query_int(f->st, sql, STORE_NOARGS, &n, &e) < 0)
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
 }
 
 /* Blobs (64-hex names) and other files under the blob directory. */

@@ -20,6 +20,7 @@
 #include "domain/actor.h"
 #include "domain/job.h"
 #include "store/store.h"
+#include "fx_store.h"
 
 static const char	*fx_url;
 static int		 calls_a, calls_b, fail_b;
@@ -62,17 +63,8 @@ static int
 fx_setup(void **state)
 {
 	struct store	*st;
-	struct err	 e;
 
-	if (store_open(fx_url, &st, &e) < 0)
-		fail_msg("open %s: %s", fx_url, e.msg);
-	if (store_kind(st) == STORE_PG) {
-		assert_int_equal(store_exec(st, "DROP SCHEMA public CASCADE",
-		    STORE_NOARGS, NULL, &e), 0);
-		assert_int_equal(store_exec(st, "CREATE SCHEMA public",
-		    STORE_NOARGS, NULL, &e), 0);
-	}
-	assert_int_equal(store_migrate(st, NULL, &e), 0);
+	st = fx_store_fresh(fx_url);
 	calls_a = calls_b = fail_b = 0;
 	*state = st;
 	return 0;

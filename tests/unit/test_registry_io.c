@@ -30,6 +30,12 @@
 #include "domain/registry.h"
 #include "domain/registry_io.h"
 #include "store/store.h"
+#include "fx_store.h"
+
+/* The shared helpers (fx_store.h) on a fixture. */
+#define begin(f)	fx_begin((f)->st)
+#define end(f, rc)	fx_end((f)->st, (rc))
+#define count(f, sql)	fx_count((f)->st, (sql))
 
 #define TOWN_A	"441900003"	/* 东城街道 */
 #define TOWN_B	"441900121"	/* 虎门镇 */
@@ -69,15 +75,7 @@ open_fresh(void)
 	struct err	 e;
 	char		*towns;
 
-	if (store_open(fx_url, &st, &e) < 0)
-		fail_msg("open %s: %s", fx_url, e.msg);
-	if (store_kind(st) == STORE_PG) {
-		assert_int_equal(store_exec(st, "DROP SCHEMA public CASCADE",
-		    STORE_NOARGS, NULL, &e), 0);
-		assert_int_equal(store_exec(st, "CREATE SCHEMA public",
-		    STORE_NOARGS, NULL, &e), 0);
-	}
-	assert_int_equal(store_migrate(st, NULL, &e), 0);
+	st = fx_store_fresh(fx_url);
 	towns = data_path("towns/dongguan.csv");
 	if (registry_sync_towns(st, towns, &e) < 0)
 		fail_msg("towns: %s", e.msg);
@@ -113,37 +111,6 @@ fx_teardown(void **state)
 	registry_class_unload();
 	free(f);
 	return 0;
-}
-
-static void
-begin(struct fx *f)
-{
-	struct err	e;
-
-	assert_int_equal(store_begin(f->st, &e), 0);
-}
-
-static int
-end(struct fx *f, int rc)
-{
-	struct err	e;
-
-	if (rc == 0)
-		assert_int_equal(store_commit(f->st, &e), 0);
-	else
-		store_rollback(f->st);
-	return rc;
-}
-
-static int64_t
-count(struct fx *f, const char *sql)
-{
-	struct err	e;
-	int64_t		n = -1;
-
-	if (store_query_int(f->st, sql, STORE_NOARGS, &n, &e) < 0)
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
 }
 
 static int64_t

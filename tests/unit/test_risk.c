@@ -32,6 +32,11 @@
 #include "domain/registry.h"
 #include "domain/risk.h"
 #include "store/store.h"
+#include "fx_store.h"
+
+/* The shared helpers (fx_store.h) on a fixture. */
+#define begin(f)	fx_begin((f)->st)
+#define end(f, rc)	fx_end((f)->st, (rc))
 
 #define TOWN_A	"441900003"	/* 东城街道 */
 #define TOWN_B	"441900121"	/* 虎门镇 */
@@ -82,15 +87,7 @@ fx_setup(void **state)
 	int		 fd;
 
 	clock_set_offset(0);
-	if (store_open(fx_url, &f->st, &e) < 0)
-		fail_msg("open %s: %s", fx_url, e.msg);
-	if (store_kind(f->st) == STORE_PG) {
-		assert_int_equal(store_exec(f->st, "DROP SCHEMA public CASCADE",
-		    STORE_NOARGS, NULL, &e), 0);
-		assert_int_equal(store_exec(f->st, "CREATE SCHEMA public",
-		    STORE_NOARGS, NULL, &e), 0);
-	}
-	assert_int_equal(store_migrate(f->st, NULL, &e), 0);
+	f->st = fx_store_fresh(fx_url);
 	towns = data_path("towns/dongguan.csv");
 	if (registry_sync_towns(f->st, towns, &e) < 0)
 		fail_msg("towns: %s", e.msg);
@@ -114,26 +111,6 @@ fx_teardown(void **state)
 	store_close(f->st);
 	free(f);
 	return 0;
-}
-
-static void
-begin(struct fx *f)
-{
-	struct err	e;
-
-	assert_int_equal(store_begin(f->st, &e), 0);
-}
-
-static int
-end(struct fx *f, int rc)
-{
-	struct err	e;
-
-	if (rc == 0)
-		assert_int_equal(store_commit(f->st, &e), 0);
-	else
-		store_rollback(f->st);
-	return rc;
 }
 
 static int64_t
