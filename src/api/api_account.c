@@ -10,6 +10,7 @@
 #include "../core/mem.h"
 #include "../domain/account.h"
 #include "api.h"
+#include "api_shape.h"
 
 /*
  * The session cookie (A-4).  Secure is left out for now because the
@@ -169,14 +170,7 @@ api_account_password(struct req *r, struct resp *w)
 static int
 api_account_sessions(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 n;
-	int	 rc;
-
-	if ((rc = account_sessions_list(r->st, r->who, &j, &r->err)) < 0)
-		return rc;
-	n = (int64_t)json_array_size(j);
-	return resp_list(w, j, 0, n, n);
+	return api_all(r, w, account_sessions_list);
 }
 
 static int
@@ -354,14 +348,7 @@ api_account_user_reset(struct req *r, struct resp *w)
 static int
 api_account_roles(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 n;
-	int	 rc;
-
-	if ((rc = account_role_list(r->st, r->who, &j, &r->err)) < 0)
-		return rc;
-	n = (int64_t)json_array_size(j);
-	return resp_list(w, j, 0, n, n);
+	return api_all(r, w, account_role_list);
 }
 
 static int

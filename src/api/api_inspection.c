@@ -86,14 +86,7 @@ api_ins_rules(struct req *r, struct resp *w)
 static int
 api_ins_rules_versions(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 n;
-	int	 rc;
-
-	if ((rc = inspection_rules_list(r->st, r->who, &j, &r->err)) < 0)
-		return rc;
-	n = (int64_t)json_array_size(j);
-	return resp_list(w, j, 0, n, n);
+	return api_all(r, w, inspection_rules_list);
 }
 
 static int

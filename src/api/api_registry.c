@@ -125,14 +125,7 @@ static const struct field api_registry_f_classify[] = {
 static int
 api_registry_towns(struct req *r, struct resp *w)
 {
-	json_t	*j = NULL;
-	int64_t	 n;
-	int	 rc;
-
-	if ((rc = registry_town_list(r->st, r->who, &j, &r->err)) < 0)
-		return rc;
-	n = (int64_t)json_array_size(j);
-	return resp_list(w, j, 0, n, n);
+	return api_all(r, w, registry_town_list);
 }
 
 static int

@@ -117,3 +117,16 @@ api_child(struct req *r, struct resp *w, api_child_fn fn)
 		return rc;
 	return api_out(w, j, 1);
 }
+
+int
+api_all(struct req *r, struct resp *w, api_all_fn fn)
+{
+	json_t	*j = NULL;
+	int64_t	 n;
+	int	 rc;
+
+	if ((rc = fn(r->st, r->who, &j, &r->err)) < 0)
+		return rc;
+	n = (int64_t)json_array_size(j);
+	return resp_list(w, j, 0, n, n);
+}

@@ -25,6 +25,8 @@ typedef int (*api_upd_fn)(struct store *, struct actor *, int64_t, int64_t,
     const json_t *, json_t **, struct err *);
 typedef int (*api_state_fn)(struct store *, struct actor *, int64_t,
     int64_t, json_t **, struct err *);
+typedef int (*api_all_fn)(struct store *, struct actor *, json_t **,
+    struct err *);
 typedef int (*api_child_fn)(struct store *, struct actor *, int64_t,
     const json_t *, json_t **, struct err *);
 
@@ -43,6 +45,8 @@ int	api_update_new(struct req *r, struct resp *w, api_upd_fn fn);
 int	api_state(struct req *r, struct resp *w, api_state_fn fn);
 /* A step that must name the version it saw: If-Match required. */
 int	api_step(struct req *r, struct resp *w, api_state_fn fn);
+/* A short list answered whole (no paging): offset 0, limit = total. */
+int	api_all(struct req *r, struct resp *w, api_all_fn fn);
 /* Create a record under the one in {id}: 201. */
 int	api_child(struct req *r, struct resp *w, api_child_fn fn);
 
