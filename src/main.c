@@ -107,6 +107,7 @@ struct opts {
 	int		 trust_proxy;
 	int		 quiet;
 	int		 allow_no_totp;
+	int		 no_jobs;	/* serve without background jobs */
 	int		 session_cache_ms;
 	int64_t		 seed_demo;	/* serve --seed-demo-if-empty N */
 	int		 help;
@@ -124,6 +125,7 @@ usage(FILE *f)
 "  serve [--db URL] [--listen ADDR:PORT] [--keys DIR] [--web DIR]\n"
 "        [--threads N] [--trust-proxy] [--origins LIST] [--quiet]\n"
 "        [--allow-no-totp] [--seed-demo-if-empty N] [--session-cache-ms N]\n"
+"        [--no-jobs]      (no background jobs on this node: tests, extra nodes)\n"
 "        [--blobs DIR]    (uploaded files, default var/blobs)\n"
 "                         migrate, create the administrators on first start,\n"
 "                         fill an empty registry with N demo units (REG-030),\n"
@@ -179,6 +181,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "trust-proxy", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "allow-no-totp", no_argument, NULL, 'A' },
+		{ "no-jobs", no_argument, NULL, 'J' },
 		{ "session-cache-ms", required_argument, NULL, 'C' },
 		{ "seed-demo-if-empty", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -204,6 +207,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'T': o->trust_proxy = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'A': o->allow_no_totp = 1; break;
+		case 'J': o->no_jobs = 1; break;
 		case 'C':
 			if (str_to_i64(optarg, 0, 60000, &v) < 0) {
 				fprintf(stderr, "%s: --session-cache-ms must be "
@@ -684,7 +688,8 @@ cmd_serve(const struct opts *o)
 	c.access_log = !o->quiet;
 	c.sth_interval_s = 10;
 	c.audit_key = key;
-	c.jobs = main_jobs;
+	/* Jobs hold leases, so other nodes run them when this one does not. */
+	c.jobs = o->no_jobs ? NULL : main_jobs;
 	main_node_name(node, sizeof(node));
 	c.node = node;
 	if (server_run(&c, &e) < 0) {
