@@ -14,82 +14,19 @@
 #include <time.h>
 
 #include "../core/buf.h"
-#include "../core/csvwrite.h"
 #include "../core/clock.h"
 #include "../core/jx.h"
 #include "../core/mem.h"
 #include "../core/str.h"
-#include "../core/xlsx.h"
+#include "../core/sheet.h"
 #include "audit.h"
 #include "inspection_dir_int.h"
 #include "registry_int.h"
 
-/* Sheets: one writer for both formats. */
-
-struct insd_sheet {
-	int		 xlsx;
-	int		 ncols;
-	struct xlsx	*xl;
-	struct buf	 out;
-};
-
-
-static int
-insd_sheet_row(struct insd_sheet *sh, const char *const *cells,
-    struct err *e)
-{
-	if (sh->xlsx)
-		return xlsx_row(sh->xl, cells, e);
-	csvw_row(&sh->out, cells, sh->ncols);
-	return 0;
-}
-
-static int
-insd_sheet_open(struct insd_sheet *sh, const char *format, const char *name,
-    const char *const *headers, const double *widths, int ncols,
-    struct err *e)
-{
-	memset(sh, 0, sizeof(*sh));
-	buf_init(&sh->out);
-	sh->ncols = ncols;
-	if (format == NULL || (strcmp(format, "csv") != 0 &&
-	    strcmp(format, "xlsx") != 0))
-		return err_set(e, ERR_INVALID, "format", "format must be csv or "
-		    "xlsx");
-	sh->xlsx = strcmp(format, "xlsx") == 0;
-	if (sh->xlsx)
-		return xlsx_open(name, headers, widths, ncols, &sh->xl, e);
-	buf_adds(&sh->out, "\xef\xbb\xbf");
-	return insd_sheet_row(sh, headers, e);
-}
-
-static int
-insd_sheet_finish(struct insd_sheet *sh, char **data, size_t *len,
-    struct err *e)
-{
-	/* The workbook is freed (its file removed) by insd_sheet_free(). */
-	if (sh->xlsx)
-		return xlsx_finish(sh->xl, data, len, e);
-	*len = sh->out.len;
-	*data = buf_release(&sh->out);
-	return 0;
-}
-
-static void
-insd_sheet_free(struct insd_sheet *sh)
-{
-	xlsx_free(sh->xl);
-	buf_free(&sh->out);
-	memset(sh, 0, sizeof(*sh));
-}
-
 const char *
 inspection_dir_export_ctype(const char *format)
 {
-	if (format != NULL && strcmp(format, "xlsx") == 0)
-		return "application/vnd.openxmlformats-officedocument."
-		    "spreadsheetml.sheet";
-	return "text/csv; charset=utf-8";
+	return sheet_ctype(format);
 }
 
 /* Unix seconds as YYYY-MM-DD HH:MM in Asia/Shanghai. */
@@ -205,7 +142,7 @@ inspection_dir_item_export(struct store *st, struct actor *who,
     size_t *len, int64_t *rows, struct err *e)
 {
 	struct insd_filter	 x;
-	struct insd_sheet	 sh;
+	struct sheet		 sh;
 	struct store_rows	*r = NULL;
 	struct buf		 sql, cats;
 	const char		*cells[INSD_ITEM_COLS];
@@ -224,7 +161,7 @@ inspection_dir_item_export(struct store *st, struct actor *who,
 		goto out;
 	if ((rc = insd_export_count(st, "inspection_items", &x, e)) < 0)
 		goto out;
-	if ((rc = insd_sheet_open(&sh, format, "检查事项清单",
+	if ((rc = sheet_open(&sh, format, "检查事项清单",
 	    insd_item_headers, insd_item_widths, INSD_ITEM_COLS, e)) < 0)
 		goto out;
 	buf_printf(&sql, "%s%s ORDER BY %s", INSD_ITEM_SELECT, x.where.data,
@@ -248,7 +185,7 @@ inspection_dir_item_export(struct store *st, struct actor *who,
 		cells[7] = insd_word(json_string_value(json_object_get(it,
 		    "status")));
 		cells[8] = when;
-		rc = insd_sheet_row(&sh, cells, e);
+		rc = sheet_row(&sh, cells, e);
 		json_decref(it);
 		it = NULL;
 		if (rc < 0)
@@ -259,7 +196,7 @@ inspection_dir_item_export(struct store *st, struct actor *who,
 		goto out;
 	store_rows_free(r);
 	r = NULL;
-	if ((rc = insd_sheet_finish(&sh, data, len, e)) < 0)
+	if ((rc = sheet_finish(&sh, data, len, e)) < 0)
 		goto out;
 	if ((rc = insd_export_audit(st, who, "inspection_item.export",
 	    e)) < 0) {
@@ -271,7 +208,7 @@ inspection_dir_item_export(struct store *st, struct actor *who,
 	rc = 0;
 out:
 	insd_filter_free(&x);
-	insd_sheet_free(&sh);
+	sheet_free(&sh);
 	store_rows_free(r);
 	buf_free(&sql);
 	buf_free(&cats);
@@ -319,7 +256,7 @@ inspection_dir_inspector_export(struct store *st, struct actor *who,
     char **data, size_t *len, int64_t *rows, struct err *e)
 {
 	struct insd_filter	 x;
-	struct insd_sheet	 sh;
+	struct sheet		 sh;
 	struct store_rows	*r = NULL;
 	struct buf		 sql, areas;
 	const char		*cells[INSD_INSPECTOR_COLS], *tn;
@@ -342,7 +279,7 @@ inspection_dir_inspector_export(struct store *st, struct actor *who,
 		goto out;
 	if ((rc = insd_town_names(st, &towns, e)) < 0)
 		goto out;
-	if ((rc = insd_sheet_open(&sh, format, "执法检查人员名录",
+	if ((rc = sheet_open(&sh, format, "执法检查人员名录",
 	    insd_inspector_headers, insd_inspector_widths,
 	    INSD_INSPECTOR_COLS, e)) < 0)
 		goto out;
@@ -380,7 +317,7 @@ inspection_dir_inspector_export(struct store *st, struct actor *who,
 		cells[8] = json_string_value(json_object_get(it, "user_login"));
 		cells[9] = cnt;
 		cells[10] = when;
-		rc = insd_sheet_row(&sh, cells, e);
+		rc = sheet_row(&sh, cells, e);
 		json_decref(it);
 		it = NULL;
 		if (rc < 0)
@@ -391,7 +328,7 @@ inspection_dir_inspector_export(struct store *st, struct actor *who,
 		goto out;
 	store_rows_free(r);
 	r = NULL;
-	if ((rc = insd_sheet_finish(&sh, data, len, e)) < 0)
+	if ((rc = sheet_finish(&sh, data, len, e)) < 0)
 		goto out;
 	if ((rc = insd_export_audit(st, who, "inspector.export", e)) < 0) {
 		free(*data);
@@ -402,7 +339,7 @@ inspection_dir_inspector_export(struct store *st, struct actor *who,
 	rc = 0;
 out:
 	insd_filter_free(&x);
-	insd_sheet_free(&sh);
+	sheet_free(&sh);
 	store_rows_free(r);
 	json_decref(towns);
 	buf_free(&sql);
