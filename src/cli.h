@@ -14,6 +14,7 @@ int	cli_seed_demo(int argc, char **argv);	/* seed-demo ... */
 int	cli_inspection(int argc, char **argv);	/* inspection load-items FILE */
 int	cli_draw(int argc, char **argv);	/* draw verify|run FILE */
 int	cli_gb26875(int argc, char **argv);	/* gb26875 decode|encode ... */
+int	cli_hazard(int argc, char **argv);	/* hazard judge|editions ... */
 
 struct store;
 

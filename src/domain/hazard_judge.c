@@ -1,0 +1,1168 @@
+/*
+ * GB 35181 as data (HAZ-J01): loading and strictly checking the editions
+ * in data/hazard/gb35181-<edition>.json, choosing the edition in force on
+ * a date (HAZ-J02), and the judgement: an exclusion of 5.1.3 (HAZ-J03),
+ * else any direct element (HAZ-J04), else the composite counting rules of
+ * the place category (HAZ-J05).  No element, rule or threshold is written
+ * in this file; a set of editions, once published, is never changed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/mem.h"
+#include "../core/str.h"
+#include "hazard_judge.h"
+
+#define HZ_FORMAT	"firewarden-gb35181-v1"
+#define HZ_PREFIX	"gb35181-"
+#define HZ_SUFFIX	".json"
+#define HZ_FILE_MAX	(1 << 20)	/* bytes of one data file */
+#define HZ_EDITIONS_MAX	16
+#define HZ_EDITION_LEN	16		/* edition name, [A-Za-z0-9-] */
+#define HZ_GROUPS_MAX	32
+#define HZ_PLACES_MAX	16
+#define HZ_RULES_MAX	8		/* rules of one place category */
+#define HZ_EXCL_MAX	8
+#define HZ_NAME_LEN	32		/* place and exclusion codes */
+#define HZ_CODE_PARTS	3		/* element codes: 6.1, 7.5, 7.3.10 */
+#define HZ_TEXT_MAX	200		/* names and texts, code points */
+#define HZ_SOURCE_MAX	2000
+#define HZ_NOTE_MAX	8000
+#define HZ_PATH		160
+#define HZ_SHOW		48		/* a caller's value in a message */
+
+struct hz_element {
+	const char	*code;
+	int		 part[HZ_CODE_PARTS];
+	int		 nparts;
+	int		 direct;
+};
+
+struct hz_rule {
+	int		 any;		/* counts every composite element */
+	unsigned char	 counts[HAZARD_ELEMENTS_MAX];	/* by element index */
+	int		 threshold;
+};
+
+struct hz_place {
+	const char	*code;
+	const char	*name_en;
+	struct hz_rule	 rule[HZ_RULES_MAX];
+	int		 nrules;
+};
+
+struct hz_exclusion {
+	const char	*code;
+	const char	*clause;
+};
+
+struct hz_edition {
+	json_t			*doc;		/* the strings point into it */
+	const char		*edition;
+	const char		*standard;
+	const char		*title;
+	const char		*title_en;	/* NULL: none */
+	const char		*effective;
+	int			 effective_confirmed;
+	const char		*superseded;	/* NULL: still in force */
+	int			 template;
+	struct hz_element	 el[HAZARD_ELEMENTS_MAX];
+	int			 nel;
+	int			 order[HAZARD_ELEMENTS_MAX];	/* by code */
+	struct hz_place		 pl[HZ_PLACES_MAX];
+	int			 npl;
+	struct hz_exclusion	 ex[HZ_EXCL_MAX];
+	int			 nex;
+};
+
+struct hz_set {
+	struct hz_edition	*ed[HZ_EDITIONS_MAX];	/* by effective date */
+	int			 n;
+	struct hz_set		*retired;
+};
+
+/* Readers load the pointer once; a replaced set is only retired. */
+static _Atomic(struct hz_set *)	 hz_cur;
+static struct hz_set		*hz_retired;
+static pthread_mutex_t		 hz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct hz_set *
+hz_current(void)
+{
+	return atomic_load_explicit(&hz_cur, memory_order_acquire);
+}
+
+/* Small checks shared by the loader and the judgement. */
+
+static int
+hz_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* YYYY-MM-DD naming a real day. */
+static int
+hz_date_ok(const char *s)
+{
+	static const int	mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	int			i, y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !hz_isdigit(s[i]))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return 0;
+	return 1;
+}
+
+/* An element or group code: 1 to 3 numbers of 1 to 3 digits, dotted. */
+static int
+hz_code_parse(const char *s, int part[HZ_CODE_PARTS], int *nparts)
+{
+	int	n = 0, digits;
+
+	for (;;) {
+		if (n == HZ_CODE_PARTS)
+			return -1;
+		part[n] = 0;
+		for (digits = 0; hz_isdigit(*s); s++, digits++) {
+			if (digits == 3)
+				return -1;
+			part[n] = part[n] * 10 + (*s - '0');
+		}
+		if (digits == 0)
+			return -1;
+		n++;
+		if (*s == '\0')
+			break;
+		if (*s++ != '.')
+			return -1;
+	}
+	*nparts = n;
+	return 0;
+}
+
+/* A place or exclusion code: [a-z][a-z0-9-]*, at most HZ_NAME_LEN. */
+static int
+hz_name_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || *s < 'a' || *s > 'z' || strlen(s) > HZ_NAME_LEN)
+		return 0;
+	for (i = 1; s[i]; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !hz_isdigit(s[i]) &&
+		    s[i] != '-')
+			return 0;
+	return 1;
+}
+
+/* An edition name: [A-Za-z0-9-], 1 to HZ_EDITION_LEN. */
+static int
+hz_edition_ok(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || n > HZ_EDITION_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' &&
+		    s[i] <= 'Z') && !hz_isdigit(s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+/*
+ * A value fit to quote in a message: printable ASCII (anything else
+ * becomes ?), cut at HZ_SHOW - 4 characters, so that a message stays
+ * short and valid UTF-8 whatever a caller or a file holds.
+ */
+static const char *
+hz_show(const char *s, char out[HZ_SHOW])
+{
+	size_t	i;
+
+	if (s == NULL)
+		return "(null)";
+	for (i = 0; s[i] && i < HZ_SHOW - 4; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	if (s[i]) {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
+	out[i] = '\0';
+	return out;
+}
+
+/* Loading. */
+
+struct hz_ck {
+	const char	*file;
+	struct err	*e;
+};
+
+static int	hz_bad(struct hz_ck *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* ERR_INVALID naming the file and the key path. */
+static int
+hz_bad(struct hz_ck *c, const char *path, const char *fmt, ...)
+{
+	char	msg[ERR_MSG_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(c->e, ERR_INVALID, path, "%s: %s: %s", c->file, path,
+	    msg);
+}
+
+/* path.key into p. */
+static const char *
+hz_path(char p[HZ_PATH], const char *path, const char *key)
+{
+	snprintf(p, HZ_PATH, "%.100s%s%.40s", path, *path ? "." : "", key);
+	return p;
+}
+
+/* o is an object whose every key is one of keys (NULL-terminated). */
+static int
+hz_keys(struct hz_ck *c, const char *path, json_t *o,
+    const char *const *keys)
+{
+	const char	*k;
+	json_t		*v;
+	char		 p[HZ_PATH], shown[HZ_SHOW];
+	int		 i, found;
+
+	if (!json_is_object(o))
+		return hz_bad(c, path, "must be an object");
+	json_object_foreach(o, k, v) {
+		for (i = 0, found = 0; keys[i] && !found; i++)
+			found = strcmp(keys[i], k) == 0;
+		if (!found)
+			return hz_bad(c, hz_path(p, path, hz_show(k, shown)),
+			    "unknown key");
+	}
+	return 0;
+}
+
+/* o[key] as text of 1..max code points; absent is fine when opt. */
+static int
+hz_text(struct hz_ck *c, const char *path, const json_t *o, const char *key,
+    size_t max, int opt, const char **out)
+{
+	json_t	*v = json_object_get(o, key);
+	char	 p[HZ_PATH];
+	size_t	 n;
+
+	*out = NULL;
+	if (v == NULL && opt)
+		return 0;
+	if (v == NULL)
+		return hz_bad(c, hz_path(p, path, key), "missing");
+	if (!json_is_string(v) || (n = str_utf8_len(json_string_value(v))) ==
+	    0 || n > max)
+		return hz_bad(c, hz_path(p, path, key), "must be text of 1 to "
+		    "%zu characters", max);
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* o[key] as a boolean into *out (out may be NULL). */
+static int
+hz_bool(struct hz_ck *c, const char *path, const json_t *o, const char *key,
+    int *out)
+{
+	json_t	*v = json_object_get(o, key);
+	char	 p[HZ_PATH];
+
+	if (!json_is_boolean(v))
+		return hz_bad(c, hz_path(p, path, key), "must be true or "
+		    "false");
+	if (out != NULL)
+		*out = json_is_true(v);
+	return 0;
+}
+
+static int
+hz_date(struct hz_ck *c, const char *path, const json_t *o, const char *key,
+    int opt, const char **out)
+{
+	char	p[HZ_PATH];
+	int	rc;
+
+	if ((rc = hz_text(c, path, o, key, 10, opt, out)) < 0)
+		return rc;
+	if (*out != NULL && !hz_date_ok(*out))
+		return hz_bad(c, hz_path(p, path, key), "must be a date "
+		    "YYYY-MM-DD");
+	return 0;
+}
+
+/* o[key] as a list of min..max items. */
+static int
+hz_list(struct hz_ck *c, const json_t *o, const char *key, size_t min,
+    size_t max, json_t **out)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (!json_is_array(v) || json_array_size(v) < min ||
+	    json_array_size(v) > max)
+		return hz_bad(c, key, "must be a list of %zu to %zu items", min,
+		    max);
+	*out = v;
+	return 0;
+}
+
+static int
+hz_element_find(const struct hz_edition *ed, const char *code)
+{
+	int	i;
+
+	for (i = 0; i < ed->nel; i++)
+		if (strcmp(ed->el[i].code, code) == 0)
+			return i;
+	return -1;
+}
+
+static int
+hz_groups_parse(struct hz_ck *c, json_t *list, const char **groups)
+{
+	static const char *const keys[] = { "code", "name_zh", "confirmed",
+	    NULL };
+	const char	*name;
+	json_t		*x;
+	char		 p[HZ_PATH], q[HZ_PATH];
+	size_t		 i, k;
+	int		 part[HZ_CODE_PARTS], n, rc;
+
+	json_array_foreach(list, i, x) {
+		snprintf(p, sizeof(p), "groups[%zu]", i);
+		if (!json_is_object(x))
+			return hz_bad(c, p, "must be an object");
+		if ((rc = hz_text(c, p, x, "code", 16, 0, &groups[i])) < 0)
+			return rc;
+		if (hz_code_parse(groups[i], part, &n) < 0)
+			return hz_bad(c, hz_path(q, p, "code"), "must be "
+			    "dotted numbers such as 7.3");
+		snprintf(p, sizeof(p), "groups[%s]", groups[i]);
+		for (k = 0; k < i; k++)
+			if (strcmp(groups[k], groups[i]) == 0)
+				return hz_bad(c, p, "duplicate group");
+		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
+		    (rc = hz_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0,
+		    &name)) < 0 ||
+		    (rc = hz_bool(c, p, x, "confirmed", NULL)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The direct or the composite list into ed->el. */
+static int
+hz_elements_parse(struct hz_ck *c, const char *key, json_t *list,
+    int direct, const char **groups, size_t ngroups, struct hz_edition *ed)
+{
+	static const char *const keys[] = { "code", "group", "text_zh",
+	    "confirmed", "note", NULL };
+	struct hz_element	*el;
+	const char		*group, *s;
+	json_t			*x;
+	char			 p[HZ_PATH], q[HZ_PATH], shown[HZ_SHOW];
+	size_t			 i, k, glen;
+	int			 dup, rc;
+
+	json_array_foreach(list, i, x) {
+		snprintf(p, sizeof(p), "%s[%zu]", key, i);
+		if (ed->nel == HAZARD_ELEMENTS_MAX)
+			return hz_bad(c, p, "more than %d elements in all",
+			    HAZARD_ELEMENTS_MAX);
+		el = &ed->el[ed->nel];
+		el->direct = direct;
+		if (!json_is_object(x))
+			return hz_bad(c, p, "must be an object");
+		if ((rc = hz_text(c, p, x, "code", 16, 0, &el->code)) < 0)
+			return rc;
+		if (hz_code_parse(el->code, el->part, &el->nparts) < 0)
+			return hz_bad(c, hz_path(q, p, "code"), "must be "
+			    "dotted numbers such as 6.1 or 7.3.10");
+		snprintf(p, sizeof(p), "%s[%s]", key, el->code);
+		if ((dup = hz_element_find(ed, el->code)) >= 0)
+			return hz_bad(c, p, "duplicate code (also %s)",
+			    ed->el[dup].direct ? "a direct element" :
+			    "a composite element");
+		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
+		    (rc = hz_text(c, p, x, "group", 16, 0, &group)) < 0)
+			return rc;
+		for (k = 0; k < ngroups; k++)
+			if (strcmp(groups[k], group) == 0)
+				break;
+		glen = strlen(group);
+		if (k == ngroups)
+			return hz_bad(c, hz_path(q, p, "group"), "unknown "
+			    "group %s", hz_show(group, shown));
+		if (strcmp(group, el->code) != 0 &&
+		    (strncmp(group, el->code, glen) != 0 ||
+		    el->code[glen] != '.'))
+			return hz_bad(c, hz_path(q, p, "group"), "the code "
+			    "does not lie in group %s", group);
+		if ((rc = hz_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = hz_bool(c, p, x, "confirmed", NULL)) < 0 ||
+		    (rc = hz_text(c, p, x, "note", HZ_SOURCE_MAX, 1, &s)) < 0)
+			return rc;
+		ed->nel++;
+	}
+	return 0;
+}
+
+/* The rule "counts": "any" or a list of composite element codes. */
+static int
+hz_counts_parse(struct hz_ck *c, const char *path, json_t *v,
+    const struct hz_edition *ed, struct hz_rule *r, int *ncounted)
+{
+	const char	*code;
+	json_t		*x;
+	char		 p[HZ_PATH], shown[HZ_SHOW];
+	size_t		 i;
+	int		 k;
+
+	*ncounted = 0;
+	if (json_is_string(v) && strcmp(json_string_value(v), "any") == 0) {
+		r->any = 1;
+		for (k = 0; k < ed->nel; k++)
+			if (!ed->el[k].direct) {
+				r->counts[k] = 1;
+				(*ncounted)++;
+			}
+		return 0;
+	}
+	if (!json_is_array(v) || json_array_size(v) == 0 ||
+	    json_array_size(v) > HAZARD_ELEMENTS_MAX)
+		return hz_bad(c, hz_path(p, path, "counts"), "must be \"any\" "
+		    "or a list of composite element codes");
+	json_array_foreach(v, i, x) {
+		snprintf(p, sizeof(p), "%.100s.counts[%zu]", path, i);
+		if (!json_is_string(x))
+			return hz_bad(c, p, "must be an element code");
+		code = json_string_value(x);
+		if ((k = hz_element_find(ed, code)) < 0)
+			return hz_bad(c, p, "unknown element %s",
+			    hz_show(code, shown));
+		if (ed->el[k].direct)
+			return hz_bad(c, p, "%s is a direct element; rules "
+			    "count composite elements", code);
+		if (r->counts[k])
+			return hz_bad(c, p, "%s listed twice", code);
+		r->counts[k] = 1;
+		(*ncounted)++;
+	}
+	return 0;
+}
+
+static int
+hz_places_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
+{
+	static const char *const keys[] = { "code", "name_zh", "name_en",
+	    "rules", NULL };
+	static const char *const rkeys[] = { "counts", "threshold",
+	    "confirmed", "source", "note", NULL };
+	struct hz_place	*pl;
+	struct hz_rule	*r;
+	const char	*s;
+	json_t		*rules, *x, *rx, *t;
+	char		 p[HZ_PATH], rp[HZ_PATH], tp[HZ_PATH];
+	size_t		 i, j;
+	int		 k, ncounted, rc;
+
+	json_array_foreach(list, i, x) {
+		pl = &ed->pl[ed->npl];
+		snprintf(p, sizeof(p), "places[%zu]", i);
+		if (!json_is_object(x))
+			return hz_bad(c, p, "must be an object");
+		if ((rc = hz_text(c, p, x, "code", HZ_NAME_LEN, 0,
+		    &pl->code)) < 0)
+			return rc;
+		if (!hz_name_ok(pl->code))
+			return hz_bad(c, hz_path(tp, p, "code"), "must be "
+			    "[a-z][a-z0-9-]*");
+		snprintf(p, sizeof(p), "places[%s]", pl->code);
+		for (k = 0; k < ed->npl; k++)
+			if (strcmp(ed->pl[k].code, pl->code) == 0)
+				return hz_bad(c, p, "duplicate place");
+		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
+		    (rc = hz_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = hz_text(c, p, x, "name_en", 64, 0,
+		    &pl->name_en)) < 0)
+			return rc;
+		rules = json_object_get(x, "rules");
+		if (!json_is_array(rules) || json_array_size(rules) == 0 ||
+		    json_array_size(rules) > HZ_RULES_MAX)
+			return hz_bad(c, hz_path(tp, p, "rules"), "must be a "
+			    "list of 1 to %d rules", HZ_RULES_MAX);
+		json_array_foreach(rules, j, rx) {
+			r = &pl->rule[j];
+			snprintf(rp, sizeof(rp), "%.60s.rules[%zu]", p, j);
+			if ((rc = hz_keys(c, rp, rx, rkeys)) < 0 ||
+			    (rc = hz_counts_parse(c, rp, json_object_get(rx,
+			    "counts"), ed, r, &ncounted)) < 0)
+				return rc;
+			t = json_object_get(rx, "threshold");
+			hz_path(tp, rp, "threshold");
+			if (!json_is_integer(t))
+				return hz_bad(c, tp, "must be an integer");
+			if (json_integer_value(t) < 1)
+				return hz_bad(c, tp, "must be at least 1");
+			if (json_integer_value(t) > ncounted)
+				return hz_bad(c, tp, "can never be met: the "
+				    "rule counts %d elements", ncounted);
+			r->threshold = (int)json_integer_value(t);
+			if ((rc = hz_bool(c, rp, rx, "confirmed", NULL)) < 0 ||
+			    (rc = hz_text(c, rp, rx, "source", HZ_SOURCE_MAX,
+			    0, &s)) < 0 ||
+			    (rc = hz_text(c, rp, rx, "note", HZ_SOURCE_MAX, 1,
+			    &s)) < 0)
+				return rc;
+			pl->nrules++;
+		}
+		ed->npl++;
+	}
+	return 0;
+}
+
+static int
+hz_exclusions_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
+{
+	static const char *const keys[] = { "code", "clause", "text_zh",
+	    "confirmed", "source", NULL };
+	struct hz_exclusion	*ex;
+	const char		*s;
+	json_t			*x;
+	char			 p[HZ_PATH], q[HZ_PATH];
+	size_t			 i;
+	int			 k, rc;
+
+	json_array_foreach(list, i, x) {
+		ex = &ed->ex[ed->nex];
+		snprintf(p, sizeof(p), "exclusions[%zu]", i);
+		if (!json_is_object(x))
+			return hz_bad(c, p, "must be an object");
+		if ((rc = hz_text(c, p, x, "code", HZ_NAME_LEN, 0,
+		    &ex->code)) < 0)
+			return rc;
+		if (!hz_name_ok(ex->code))
+			return hz_bad(c, hz_path(q, p, "code"), "must be "
+			    "[a-z][a-z0-9-]*");
+		snprintf(p, sizeof(p), "exclusions[%s]", ex->code);
+		for (k = 0; k < ed->nex; k++)
+			if (strcmp(ed->ex[k].code, ex->code) == 0)
+				return hz_bad(c, p, "duplicate exclusion");
+		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
+		    (rc = hz_text(c, p, x, "clause", 32, 0, &ex->clause)) < 0 ||
+		    (rc = hz_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = hz_bool(c, p, x, "confirmed", NULL)) < 0 ||
+		    (rc = hz_text(c, p, x, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
+			return rc;
+		ed->nex++;
+	}
+	return 0;
+}
+
+static int
+hz_element_cmp(const struct hz_element *a, const struct hz_element *b)
+{
+	int	i;
+
+	for (i = 0; i < a->nparts && i < b->nparts; i++)
+		if (a->part[i] != b->part[i])
+			return a->part[i] < b->part[i] ? -1 : 1;
+	return a->nparts - b->nparts;
+}
+
+/* ed->order: element indexes by code (insertion sort, n <= 100). */
+static void
+hz_order(struct hz_edition *ed)
+{
+	int	i, j, k;
+
+	for (i = 0; i < ed->nel; i++) {
+		k = i;
+		for (j = i - 1; j >= 0 && hz_element_cmp(&ed->el[k],
+		    &ed->el[ed->order[j]]) < 0; j--)
+			ed->order[j + 1] = ed->order[j];
+		ed->order[j + 1] = k;
+	}
+}
+
+static int
+hz_doc_parse(struct hz_ck *c, const char *edition, struct hz_edition *ed)
+{
+	static const char *const keys[] = { "format", "edition", "standard",
+	    "title", "title_en", "effective", "effective_confirmed",
+	    "superseded", "template", "note", "source", "groups", "direct",
+	    "composite", "places", "exclusions", NULL };
+	const char	*groups[HZ_GROUPS_MAX], *s;
+	json_t		*doc = ed->doc, *list;
+	int		 rc;
+
+	if (!json_is_object(doc))
+		return hz_bad(c, "format", "the file is not a JSON object");
+	if ((rc = hz_keys(c, "", doc, keys)) < 0 ||
+	    (rc = hz_text(c, "", doc, "format", 40, 0, &s)) < 0)
+		return rc;
+	if (strcmp(s, HZ_FORMAT) != 0)
+		return hz_bad(c, "format", "must be %s", HZ_FORMAT);
+	if ((rc = hz_text(c, "", doc, "edition", HZ_EDITION_LEN, 0,
+	    &ed->edition)) < 0)
+		return rc;
+	if (strcmp(ed->edition, edition) != 0)
+		return hz_bad(c, "edition", "must be %s, as in the file name",
+		    edition);
+	if ((rc = hz_text(c, "", doc, "standard", 40, 0, &ed->standard)) < 0 ||
+	    (rc = hz_text(c, "", doc, "title", HZ_TEXT_MAX, 0, &ed->title)) <
+	    0 || (rc = hz_text(c, "", doc, "title_en", HZ_TEXT_MAX, 1,
+	    &ed->title_en)) < 0 ||
+	    (rc = hz_date(c, "", doc, "effective", 0, &ed->effective)) < 0 ||
+	    (rc = hz_bool(c, "", doc, "effective_confirmed",
+	    &ed->effective_confirmed)) < 0 ||
+	    (rc = hz_date(c, "", doc, "superseded", 1, &ed->superseded)) < 0)
+		return rc;
+	if (ed->superseded != NULL && strcmp(ed->superseded, ed->effective) <=
+	    0)
+		return hz_bad(c, "superseded", "must be after effective");
+	if ((rc = hz_bool(c, "", doc, "template", &ed->template)) < 0 ||
+	    (rc = hz_text(c, "", doc, "note", HZ_NOTE_MAX, 0, &s)) < 0 ||
+	    (rc = hz_text(c, "", doc, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
+		return rc;
+	if ((rc = hz_list(c, doc, "groups", 1, HZ_GROUPS_MAX, &list)) < 0 ||
+	    (rc = hz_groups_parse(c, list, groups)) < 0)
+		return rc;
+	if ((rc = hz_list(c, doc, "direct", 1, HAZARD_ELEMENTS_MAX,
+	    &list)) < 0 ||
+	    (rc = hz_elements_parse(c, "direct", list, 1, groups,
+	    json_array_size(json_object_get(doc, "groups")), ed)) < 0 ||
+	    (rc = hz_list(c, doc, "composite", 1, HAZARD_ELEMENTS_MAX,
+	    &list)) < 0 ||
+	    (rc = hz_elements_parse(c, "composite", list, 0, groups,
+	    json_array_size(json_object_get(doc, "groups")), ed)) < 0)
+		return rc;
+	hz_order(ed);
+	if ((rc = hz_list(c, doc, "places", 1, HZ_PLACES_MAX, &list)) < 0 ||
+	    (rc = hz_places_parse(c, list, ed)) < 0 ||
+	    (rc = hz_list(c, doc, "exclusions", 0, HZ_EXCL_MAX, &list)) < 0)
+		return rc;
+	return hz_exclusions_parse(c, list, ed);
+}
+
+static void
+hz_edition_free(struct hz_edition *ed)
+{
+	if (ed == NULL)
+		return;
+	json_decref(ed->doc);
+	free(ed);
+}
+
+static void
+hz_set_free(struct hz_set *s)
+{
+	int	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		hz_edition_free(s->ed[i]);
+	free(s);
+}
+
+/* dir/name, whose edition is the part of the name between the affixes. */
+static int
+hz_file_load(const char *dir, const char *name, struct hz_edition **out,
+    struct err *e)
+{
+	struct hz_edition	*ed = NULL;
+	struct hz_ck		 c;
+	json_error_t		 je;
+	FILE			*f = NULL;
+	char			*path, *text = NULL;
+	char			 edition[HZ_EDITION_LEN + 1];
+	size_t			 n;
+	int			 rc;
+
+	n = strlen(name) - strlen(HZ_PREFIX) - strlen(HZ_SUFFIX);
+	memcpy(edition, name + strlen(HZ_PREFIX), n);
+	edition[n] = '\0';
+	c.file = name;
+	c.e = e;
+	path = xasprintf("%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		rc = err_set(e, ERR_IO, "hazard", "cannot read %.120s: %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	text = xmalloc(HZ_FILE_MAX + 1);
+	n = fread(text, 1, HZ_FILE_MAX + 1, f);
+	if (ferror(f) || n > HZ_FILE_MAX) {
+		rc = err_set(e, ferror(f) ? ERR_IO : ERR_INVALID, "hazard",
+		    "%s: unreadable or larger than %d bytes", name,
+		    HZ_FILE_MAX);
+		goto out;
+	}
+	ed = xcalloc(1, sizeof(*ed));
+	if ((ed->doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je)) ==
+	    NULL) {
+		rc = err_set(e, ERR_INVALID, "hazard", "%s line %d: %.100s",
+		    name, je.line, je.text);
+		goto out;
+	}
+	if ((rc = hz_doc_parse(&c, edition, ed)) < 0)
+		goto out;
+	*out = ed;
+	ed = NULL;
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	free(text);
+	free(path);
+	hz_edition_free(ed);
+	return rc;
+}
+
+/* gb35181-<edition>.json: 1 if so, 0 for another name, -1 if malformed. */
+static int
+hz_file_name(const char *name)
+{
+	size_t	n = strlen(name), pre = strlen(HZ_PREFIX), suf = strlen(
+	    HZ_SUFFIX);
+
+	if (n < pre + suf || strncmp(name, HZ_PREFIX, pre) != 0 ||
+	    strcmp(name + n - suf, HZ_SUFFIX) != 0)
+		return 0;
+	return hz_edition_ok(name + pre, n - pre - suf) ? 1 : -1;
+}
+
+static int
+hz_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+hazard_judge_load_dir(const char *dir, struct err *e)
+{
+	DIR			*dp = NULL;
+	struct dirent		*de;
+	struct hz_set		*s = NULL, *old;
+	struct hz_edition	*ed = NULL;
+	char			*names[HZ_EDITIONS_MAX];
+	size_t			 nn = 0, i;
+	int			 j, k, rc;
+
+	if ((dp = opendir(dir)) == NULL) {
+		rc = err_set(e, ERR_IO, "hazard", "hazard data directory "
+		    "%.120s: %s", dir, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if ((k = hz_file_name(de->d_name)) == 0)
+			continue;
+		if (k < 0) {
+			rc = err_set(e, ERR_INVALID, "hazard", "%.80s: the "
+			    "edition in the name must be 1 to %d of "
+			    "[A-Za-z0-9-]", de->d_name, HZ_EDITION_LEN);
+			goto out;
+		}
+		if (nn == HZ_EDITIONS_MAX) {
+			rc = err_set(e, ERR_INVALID, "hazard", "more than %d "
+			    "editions in %.120s", HZ_EDITIONS_MAX, dir);
+			goto out;
+		}
+		names[nn++] = xstrdup(de->d_name);
+	}
+	if (nn == 0) {
+		rc = err_set(e, ERR_IO, "hazard", "no " HZ_PREFIX "*" HZ_SUFFIX
+		    " file in %.120s", dir);
+		goto out;
+	}
+	qsort(names, nn, sizeof(names[0]), hz_name_cmp);
+	s = xcalloc(1, sizeof(*s));
+	for (i = 0; i < nn; i++) {
+		if ((rc = hz_file_load(dir, names[i], &ed, e)) < 0)
+			goto out;
+		/* Insert by effective date; a date is taken once. */
+		for (j = s->n; j > 0 && strcmp(ed->effective,
+		    s->ed[j - 1]->effective) < 0; j--)
+			s->ed[j] = s->ed[j - 1];
+		s->ed[j] = ed;
+		s->n++;
+		if (j > 0 && strcmp(ed->effective, s->ed[j - 1]->effective) ==
+		    0) {
+			rc = err_set(e, ERR_INVALID, "effective", "%s: "
+			    "effective: %s is also the date of edition %s",
+			    names[i], ed->effective, s->ed[j - 1]->edition);
+			goto out;
+		}
+	}
+	pthread_mutex_lock(&hz_lock);
+	old = atomic_exchange_explicit(&hz_cur, s, memory_order_acq_rel);
+	if (old != NULL) {
+		old->retired = hz_retired;
+		hz_retired = old;
+	}
+	pthread_mutex_unlock(&hz_lock);
+	s = NULL;
+	rc = 0;
+out:
+	if (dp != NULL)
+		closedir(dp);
+	for (i = 0; i < nn; i++)
+		free(names[i]);
+	hz_set_free(s);
+	return rc;
+}
+
+void
+hazard_judge_unload(void)
+{
+	struct hz_set	*s, *next;
+
+	pthread_mutex_lock(&hz_lock);
+	hz_set_free(atomic_exchange_explicit(&hz_cur, NULL,
+	    memory_order_acq_rel));
+	for (s = hz_retired; s != NULL; s = next) {
+		next = s->retired;
+		hz_set_free(s);
+	}
+	hz_retired = NULL;
+	pthread_mutex_unlock(&hz_lock);
+}
+
+/* Lookups. */
+
+static const struct hz_edition *
+hz_edition_find(const struct hz_set *s, const char *edition)
+{
+	int	i;
+
+	for (i = 0; edition != NULL && i < s->n; i++)
+		if (strcmp(s->ed[i]->edition, edition) == 0)
+			return s->ed[i];
+	return NULL;
+}
+
+json_t *
+hazard_judge_editions(void)
+{
+	const struct hz_set	*s = hz_current();
+	const struct hz_edition	*ed;
+	json_t			*list = json_array(), *o;
+	int			 i;
+
+	for (i = 0; s != NULL && i < s->n; i++) {
+		ed = s->ed[i];
+		o = json_object();
+		json_object_set_new(o, "edition", json_string(ed->edition));
+		json_object_set_new(o, "standard", json_string(ed->standard));
+		json_object_set_new(o, "title", json_string(ed->title));
+		json_object_set_new(o, "title_en", ed->title_en != NULL ?
+		    json_string(ed->title_en) : json_null());
+		json_object_set_new(o, "effective", json_string(ed->effective));
+		json_object_set_new(o, "effective_confirmed",
+		    json_boolean(ed->effective_confirmed));
+		json_object_set_new(o, "superseded", ed->superseded != NULL ?
+		    json_string(ed->superseded) : json_null());
+		json_object_set_new(o, "template", json_boolean(ed->template));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+/* "2017, 2025": the loaded editions, for a message. */
+static const char *
+hz_edition_names(const struct hz_set *s, char *out, size_t size)
+{
+	size_t	len = 0;
+	int	i;
+
+	out[0] = '\0';
+	for (i = 0; i < s->n && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+		    i > 0 ? ", " : "", s->ed[i]->edition);
+	return out;
+}
+
+int
+hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
+{
+	const struct hz_set	*s = hz_current();
+	const struct hz_edition	*ed;
+	char			 v[HZ_SHOW], names[HZ_EDITIONS_MAX *
+				    (HZ_EDITION_LEN + 2)];
+
+	if (s == NULL)
+		return err_set(e, ERR_UNAVAILABLE, "edition", "no GB 35181 "
+		    "edition is loaded");
+	if ((ed = hz_edition_find(s, edition)) == NULL)
+		return err_set(e, ERR_INVALID, "edition", "unknown edition %s "
+		    "(loaded: %.100s)", hz_show(edition, v),
+		    hz_edition_names(s, names, sizeof(names)));
+	*out = json_deep_copy(ed->doc);
+	return 0;
+}
+
+int
+hazard_judge_edition_on(const char *date, const char **out, struct err *e)
+{
+	const struct hz_set	*s = hz_current();
+	const struct hz_edition	*ed = NULL;
+	char			 v[HZ_SHOW];
+	int			 i;
+
+	if (!hz_date_ok(date))
+		return err_set(e, ERR_INVALID, "date", "%s is not a date "
+		    "YYYY-MM-DD", hz_show(date, v));
+	if (s == NULL)
+		return err_set(e, ERR_UNAVAILABLE, "date", "no GB 35181 "
+		    "edition is loaded");
+	/* HAZ-J02: the latest effective on or before date... */
+	for (i = 0; i < s->n && strcmp(s->ed[i]->effective, date) <= 0; i++)
+		ed = s->ed[i];
+	if (ed == NULL)
+		return err_set(e, ERR_NOT_FOUND, "date", "no loaded edition of "
+		    "GB 35181 was in force on %s (the first loaded took effect "
+		    "on %s)", date, s->ed[0]->effective);
+	/* ...unless replaced by an edition whose file is not loaded. */
+	if (ed->superseded != NULL && strcmp(ed->superseded, date) <= 0)
+		return err_set(e, ERR_NOT_FOUND, "date", "%s was replaced on "
+		    "%s and no later edition is loaded", ed->standard,
+		    ed->superseded);
+	*out = ed->edition;
+	return 0;
+}
+
+/* The judgement. */
+
+static void	hz_reason(struct hazard_judgement *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Append to j->reason. */
+static void
+hz_reason(struct hazard_judgement *j, const char *fmt, ...)
+{
+	size_t	len = strlen(j->reason);
+	va_list	ap;
+
+	if (len + 1 >= sizeof(j->reason))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(j->reason + len, sizeof(j->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* lead, then "7.3.1, 7.5": the present elements marked, by code. */
+static void
+hz_reason_codes(struct hazard_judgement *j, const struct hz_edition *ed,
+    const unsigned char *present, const unsigned char *mark,
+    const char *lead)
+{
+	int	i, k, first = 1;
+
+	for (i = 0; i < ed->nel; i++) {
+		k = ed->order[i];
+		if (!present[k] || !mark[k])
+			continue;
+		hz_reason(j, "%s%s", first ? lead : ", ", ed->el[k].code);
+		first = 0;
+	}
+}
+
+/*
+ * HAZ-J06: the elements marked in present[], each a code of the edition
+ * (duplicates count once); else ERR_INVALID naming "elements".
+ */
+static int
+hz_elements_mark(const struct hz_edition *ed, const char *const *elements,
+    int n, unsigned char *present, struct err *e)
+{
+	char	v[HZ_SHOW];
+	int	i, k;
+
+	if (n < 0 || n > HAZARD_INPUT_MAX || (n > 0 && elements == NULL))
+		return err_set(e, ERR_INVALID, "elements", "give 0 to %d "
+		    "element codes", HAZARD_INPUT_MAX);
+	for (i = 0; i < n; i++) {
+		if (elements[i] == NULL)
+			return err_set(e, ERR_INVALID, "elements", "element "
+			    "%d is missing", i + 1);
+		if ((k = hz_element_find(ed, elements[i])) < 0)
+			return err_set(e, ERR_INVALID, "elements", "unknown "
+			    "element %s in %s", hz_show(elements[i], v),
+			    ed->standard);
+		present[k] = 1;
+	}
+	return 0;
+}
+
+int
+hazard_judge(const char *edition, const char *place,
+    const char *const *elements, int n, const char *exclusion,
+    struct hazard_judgement *out, struct err *e)
+{
+	const struct hz_set		*s = hz_current();
+	const struct hz_edition		*ed;
+	const struct hz_place		*pl = NULL;
+	const struct hz_exclusion	*ex = NULL;
+	const struct hz_rule		*r, *best = NULL;
+	unsigned char			 present[HAZARD_ELEMENTS_MAX] = { 0 };
+	unsigned char			 direct[HAZARD_ELEMENTS_MAX] = { 0 };
+	char				 v[HZ_SHOW], names[HZ_EDITIONS_MAX *
+					    (HZ_EDITION_LEN + 2)];
+	int				 i, k, rc, count, best_count = 0;
+	int				 ndirect;
+
+	if (s == NULL)
+		return err_set(e, ERR_UNAVAILABLE, "edition", "no GB 35181 "
+		    "edition is loaded");
+	/* HAZ-J06: every value is checked before anything is decided. */
+	if ((ed = hz_edition_find(s, edition)) == NULL)
+		return err_set(e, ERR_INVALID, "edition", "unknown edition %s "
+		    "(loaded: %.100s)", hz_show(edition, v),
+		    hz_edition_names(s, names, sizeof(names)));
+	for (i = 0; place != NULL && i < ed->npl && pl == NULL; i++)
+		if (strcmp(ed->pl[i].code, place) == 0)
+			pl = &ed->pl[i];
+	if (pl == NULL)
+		return err_set(e, ERR_INVALID, "place", "unknown place "
+		    "category %s in %s", hz_show(place, v), ed->standard);
+	if ((rc = hz_elements_mark(ed, elements, n, present, e)) < 0)
+		return rc;
+	for (i = 0; exclusion != NULL && i < ed->nex && ex == NULL; i++)
+		if (strcmp(ed->ex[i].code, exclusion) == 0)
+			ex = &ed->ex[i];
+	if (exclusion != NULL && ex == NULL)
+		return err_set(e, ERR_INVALID, "exclusion", "unknown exclusion "
+		    "%s in %s", hz_show(exclusion, v), ed->standard);
+
+	memset(out, 0, sizeof(*out));
+	out->edition = ed->edition;
+	for (i = 0; i < ed->nel; i++)
+		if (present[ed->order[i]])
+			out->elements[out->nelements++] =
+			    ed->el[ed->order[i]].code;
+	out->counted = out->threshold = -1;
+
+	/* HAZ-J03: an exclusion of 5.1.3 ends the judgement. */
+	if (ex != NULL) {
+		out->outcome = HAZARD_EXCLUDED;
+		out->method = HAZARD_METHOD_NONE;
+		hz_reason(out, "excluded by %s %s (%s): not judged a major "
+		    "hazard", ed->standard, ex->clause, ex->code);
+		return 0;
+	}
+
+	/* HAZ-J04: any one direct element. */
+	for (k = 0, ndirect = 0; k < ed->nel; k++)
+		if (present[k] && ed->el[k].direct) {
+			direct[k] = 1;
+			ndirect++;
+		}
+	if (ndirect > 0) {
+		out->outcome = HAZARD_MAJOR;
+		out->method = HAZARD_METHOD_DIRECT;
+		hz_reason(out, "direct element%s", ndirect > 1 ? "s" : "");
+		hz_reason_codes(out, ed, present, direct, " ");
+		return 0;
+	}
+
+	/*
+	 * HAZ-J05: the first rule met, else the rule closest to being met
+	 * (smallest threshold - counted, the first on a tie).
+	 */
+	for (i = 0; i < pl->nrules; i++) {
+		r = &pl->rule[i];
+		for (k = 0, count = 0; k < ed->nel; k++)
+			count += present[k] && r->counts[k];
+		if (best == NULL || (count >= r->threshold &&
+		    best_count < best->threshold) ||
+		    (best_count < best->threshold &&
+		    r->threshold - count < best->threshold - best_count)) {
+			best = r;
+			best_count = count;
+		}
+	}
+	out->counted = best_count;
+	out->threshold = best->threshold;
+	if (best_count >= best->threshold) {
+		out->outcome = HAZARD_MAJOR;
+		out->method = HAZARD_METHOD_COMPOSITE;
+	} else {
+		out->outcome = HAZARD_NOT_MAJOR;
+		out->method = HAZARD_METHOD_NONE;
+		hz_reason(out, "no direct element; closest rule: ");
+	}
+	if (best->any)
+		hz_reason(out, "%d composite element%s for %s (threshold %d)",
+		    best_count, best_count == 1 ? "" : "s", pl->name_en,
+		    best->threshold);
+	else
+		hz_reason(out, "%d of the counted elements for %s (threshold "
+		    "%d)", best_count, pl->name_en, best->threshold);
+	hz_reason_codes(out, ed, present, best->counts, ": ");
+	return 0;
+}
+
+const char *
+hazard_outcome_str(enum hazard_outcome o)
+{
+	switch (o) {
+	case HAZARD_MAJOR:
+		return "major";
+	case HAZARD_EXCLUDED:
+		return "excluded";
+	default:
+		return "not-major";
+	}
+}
+
+json_t *
+hazard_judgement_json(const struct hazard_judgement *j)
+{
+	json_t	*o = json_object(), *list = json_array();
+	int	 i, counts;
+
+	counts = j->outcome != HAZARD_EXCLUDED &&
+	    j->method != HAZARD_METHOD_DIRECT;
+	json_object_set_new(o, "edition", json_string(j->edition));
+	json_object_set_new(o, "outcome",
+	    json_string(hazard_outcome_str(j->outcome)));
+	json_object_set_new(o, "method", j->method == HAZARD_METHOD_DIRECT ?
+	    json_string("direct") : j->method == HAZARD_METHOD_COMPOSITE ?
+	    json_string("composite") : json_null());
+	for (i = 0; i < j->nelements; i++)
+		json_array_append_new(list, json_string(j->elements[i]));
+	json_object_set_new(o, "elements", list);
+	json_object_set_new(o, "counted", counts ?
+	    json_integer(j->counted) : json_null());
+	json_object_set_new(o, "threshold", counts ?
+	    json_integer(j->threshold) : json_null());
+	json_object_set_new(o, "reason", json_string(j->reason));
+	return o;
+}
