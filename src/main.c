@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/id.h"
 #include "core/jx.h"
 #include "core/log.h"
@@ -25,6 +27,7 @@
 #include "domain/audit.h"
 #include "domain/calendar.h"
 #include "domain/files.h"
+#include "domain/hazard.h"
 #include "domain/inspection.h"
 #include "domain/notice.h"
 #include "domain/inspection_dir.h"
@@ -65,6 +68,7 @@ static const struct audit_type	main_audit_types[] = {
 	{ "inspection_rules", inspection_rules_record },
 	{ "inspection_check", inspection_check_record },
 	{ "hazard", hazard_record },
+	{ "hazard_transfer", hazard_transfer_record },
 	{ "inspection_item", inspection_dir_item_record },
 	{ "inspector", inspection_dir_inspector_record },
 	{ "inspector_conflict", inspection_dir_conflict_record },
@@ -81,6 +85,7 @@ static const struct audit_type	main_audit_types[] = {
  */
 static const struct files_owner	main_file_owners[] = {
 	{ "inspection_check", inspection_check_can_read },
+	{ "hazard", hazard_can_read },
 	{ NULL, NULL },
 };
 
@@ -88,6 +93,7 @@ static const struct files_owner	main_file_owners[] = {
 static const struct job		main_jobs[] = {
 	{ "files.sweep", 3600, 0, files_job_sweep },
 	{ "risk.recompute", 0, 2 * 3600, risk_job_recompute },
+	{ "hazard.escalate", 0, 1 * 3600, hazard_job_escalate },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -154,6 +160,8 @@ usage(FILE *f)
 "  draw verify BUNDLE.json | draw run [--public] INPUT.json\n"
 "                         check or make a random-draw bundle (--help)\n"
 "  gb26875 decode HEX | gb26875 encode KIND   GB/T 26875.3 frames (--help)\n"
+"  hazard judge --edition E --place P --elements LIST | hazard editions\n"
+"                         GB 35181 major-fire-hazard judgement (--help)\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS,\n"
@@ -365,6 +373,44 @@ load_calendar(struct err *e)
 	rc = calendar_load_dir(dir, e);
 	free(dir);
 	return rc;
+}
+
+/* The hazard catalogue (HAZ-001) from $FIREWARDEN_DATA/hazard, else
+ * data/hazard. */
+static int
+load_hazard_catalogue(struct err *e)
+{
+	const char	*data = getenv("FIREWARDEN_DATA");
+	char		*path;
+	int		 rc;
+
+	path = xasprintf("%s/hazard/catalogue.json",
+	    data && *data ? data : "data");
+	rc = hazard_catalogue_load(path, e);
+	free(path);
+	return rc;
+}
+
+/*
+ * `job run` with FIREWARDEN_TODAY=YYYY-MM-DD runs as if it were noon of
+ * that day in Asia/Shanghai: how tests and operators replay a day's
+ * deadline clocks without waiting for it.
+ */
+static int
+job_today(struct err *e)
+{
+	const char	*d = getenv("FIREWARDEN_TODAY");
+	struct tm	 tm;
+
+	if (d == NULL || *d == '\0')
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(d) != 10 || strptime(d, "%Y-%m-%d", &tm) == NULL)
+		return err_set(e, ERR_INVALID, "FIREWARDEN_TODAY", "FIREWARDEN_TODAY "
+		    "must be YYYY-MM-DD");
+	tm.tm_hour = 4;		/* 12:00 in Asia/Shanghai */
+	clock_set_offset((int64_t)timegm(&tm) - clock_now());
+	return 0;
 }
 
 /*
@@ -584,6 +630,12 @@ cmd_job(int argc, char **argv)
 		goto out;
 	}
 	main_node_name(node, sizeof(node));
+	if (load_calendar(&e) < 0 || load_hazard_catalogue(&e) < 0 ||
+	    job_today(&e) < 0) {
+		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (files_configure(o.blobs, o.web, main_file_owners, &e) < 0) {
 		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
 		rc = EXIT_DB;
@@ -647,6 +699,9 @@ cmd_serve(const struct opts *o)
 		goto out;
 	if (load_calendar(&e) < 0)
 		log_warn("working-day calendar: %s: deadlines cannot be counted "
+		    "until it loads", e.msg);
+	if (load_hazard_catalogue(&e) < 0)
+		log_warn("hazard catalogue: %s: hazards cannot be recorded "
 		    "until it loads", e.msg);
 	if (account_set_common_passwords(NULL, &e) < 0)
 		log_warn("common-password list: %s", e.msg);
@@ -901,6 +956,8 @@ main(int argc, char **argv)
 		return cli_draw(argc - 1, argv + 1);
 	if (strcmp(cmd, "gb26875") == 0)
 		return cli_gb26875(argc - 1, argv + 1);
+	if (strcmp(cmd, "hazard") == 0)
+		return cli_hazard(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
 		return cmd_job(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {

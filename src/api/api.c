@@ -13,5 +13,6 @@ const struct route *const api_tables[] = {
 	api_files_routes,
 	api_risk_routes,
 	api_notice_routes,
+	api_hazard_routes,
 	NULL,
 };

@@ -36,6 +36,12 @@ const struct account_perm account_permissions[] = {
 	{ "hazard:read",    NULL,    0, "查看隐患",     "Read hazards" },
 	{ "notice:read",    NULL,    0, "查看本单位通知", "Read one's unit's notices" },
 	{ "hazard:write",   NULL,    0, "处置隐患",     "Handle hazards" },
+	{ "hazard:report",  NULL,    0, "报告隐患整改", "Report rectification of one's hazards" },
+	{ "hazard:dept",    NULL,    0, "办理移送隐患", "Handle hazards transferred to one's department" },
+	{ "hazard:decide",  NULL,    0, "裁定移送争议", "Decide transfer disputes" },
+	{ "hazard:judge",   NULL,    0, "判定重大火灾隐患", "Judge major fire hazards" },
+	{ "hazard:list",    NULL,    0, "挂牌督办",     "List hazards for supervision" },
+	{ "hazard:seal",    NULL,    0, "临时查封",     "Order temporary seals" },
 	{ "inspection:read", NULL,   0, "查看双随机抽查", "Read random inspections" },
 	{ "inspection:write", NULL,  0, "编制抽查计划和名录库", "Maintain plans and directories" },
 	{ "inspection:approve", NULL, 0, "审批抽查计划", "Approve inspection plans" },
@@ -55,6 +61,7 @@ static const struct {
 	{ "units",   "单位档案", "Units",       "/units",   "registry:read" },
 	{ "inspection", "双随机抽查", "Random inspections", "/inspection", "inspection:read" },
 	{ "sampling", "抽查细则", "Sampling rules", "/inspection/rules", "inspection:rules" },
+	{ "hazards", "隐患治理", "Hazards", "/hazards", "hazard:read" },
 	{ "notices", "消息通知", "Notices", "/notices", "notice:read" },
 	{ "risk",    "风险模型", "Risk model",  "/risk/model", "registry:read" },
 	{ "users",   "用户管理", "Users",       "/users",   "account:read" },
@@ -263,9 +270,20 @@ account_jur_check(const char *j, struct err *e)
 		    account_digits(j + 5, 1, 19, 0) &&
 		    str_to_i64(j + 5, 1, INT64_MAX, &id) == 0)
 			return 0;
+		/* A partner department, city-wide or one town's office
+		 * (HAZ-014): dept:<code> or dept:<code>:<town>. */
+		if (strncmp(j, "dept:", 5) == 0) {
+			const char	*c = j + 5;
+			size_t		 n = strspn(c, "abcdefghijklmnopqrstuvwxyz");
+
+			if (n >= 1 && n <= 15 && (c[n] == '\0' ||
+			    (c[n] == ':' && account_digits(c + n + 1, 9, 9, 1))))
+				return 0;
+		}
 	}
 	return err_set(e, ERR_INVALID, "jurisdiction", "jurisdiction must be "
-	    "city, town:<9-digit code>, grid:<id> or unit:<id>");
+	    "city, town:<9-digit code>, grid:<id>, unit:<id> or "
+	    "dept:<code>[:<town>]");
 }
 
 /* The admin_kind of a role into kind ("" for business roles). */

@@ -179,8 +179,5 @@ int	inspection_rules_record(struct store *st, const char *id,
 	    json_t **out, struct err *e);
 int	inspection_check_record(struct store *st, const char *id,
 	    json_t **out, struct err *e);
-/* A hazard found by a check (the hazard module takes the table over). */
-int	hazard_record(struct store *st, const char *id, json_t **out,
-	    struct err *e);
 
 #endif

@@ -29,6 +29,7 @@
 #include "registry_int.h"
 #include "risk.h"
 #include "notice.h"
+#include "hazard.h"
 
 #define INS_PHOTOS_MAX		9
 #define INS_NOTE_MAX		500
@@ -38,6 +39,7 @@
 struct ins_item {
 	int64_t	 id;
 	char	*code, *name, *legal_basis;
+	char	 department[16];
 	/* The result given for it. */
 	int	 given;
 	char	 result[8];
@@ -73,7 +75,7 @@ ins_items_for(struct store *st, int categories, struct ins_item **out,
 
 	it = xcalloc(INS_ITEMS_MAX, sizeof(*it));
 	if ((rc = store_query(st, "SELECT id, code, name, legal_basis, "
-	    "categories FROM inspection_items WHERE status = 'active' ORDER BY "
+	    "categories, department FROM inspection_items WHERE status = 'active' ORDER BY "
 	    "code", STORE_NOARGS, &r, e)) < 0) {
 		free(it);
 		return rc;
@@ -87,6 +89,8 @@ ins_items_for(struct store *st, int categories, struct ins_item **out,
 		it[k].code = xstrdup(store_text(r, 1));
 		it[k].name = xstrdup(store_text(r, 2));
 		it[k].legal_basis = xstrdup(store_text(r, 3));
+		snprintf(it[k].department, sizeof(it[k].department), "%s",
+		    store_text(r, 5));
 		k++;
 	}
 	store_rows_free(r);
@@ -375,46 +379,6 @@ inspection_check_record(struct store *st, const char *id, json_t **out,
 	return ins_check_fetch(st, "id", cid, out, e);
 }
 
-int
-hazard_record(struct store *st, const char *id, json_t **out, struct err *e)
-{
-	struct store_rows	*r = NULL;
-	int64_t			 hid;
-	int			 rc;
-
-	if (id == NULL || str_to_i64(id, 1, INT64_MAX, &hid) < 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such hazard");
-	if ((rc = store_query(st, "SELECT id, unit_id, source, source_id, "
-	    "item_code, description, legal_basis, photos, found_on, deadline, "
-	    "status, version, created_at, updated_at, created_by FROM hazards "
-	    "WHERE id = ?", STORE_ARGS(SV_I(hid)), &r, e)) < 0)
-		return rc;
-	if ((rc = store_next(r, e)) == 1)
-		*out = json_pack("{s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:s,"
-		    " s:s, s:s, s:I, s:I, s:I, s:s}",
-		    "id", jx_id(store_int(r, 0)),
-		    "unit_id", jx_id(store_int(r, 1)),
-		    "source", store_text(r, 2),
-		    "source_id", jx_id(store_int(r, 3)),
-		    "item_code", store_isnull(r, 4) ? json_null() :
-		    json_string(store_text(r, 4)),
-		    "description", store_text(r, 5),
-		    "legal_basis", store_isnull(r, 6) ? json_null() :
-		    json_string(store_text(r, 6)),
-		    "photos", ins_csv_json(store_text(r, 7)),
-		    "found_on", store_text(r, 8),
-		    "deadline", store_text(r, 9),
-		    "status", store_text(r, 10),
-		    "version", (json_int_t)store_int(r, 11),
-		    "created_at", (json_int_t)store_int(r, 12),
-		    "updated_at", (json_int_t)store_int(r, 13),
-		    "created_by", store_text(r, 14));
-	store_rows_free(r);
-	if (rc == 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such hazard");
-	return rc < 0 ? rc : 0;
-}
-
 /* The check's entry, stating its stored record. */
 static int
 ins_audit_check(struct store *st, struct actor *who, int64_t cid,
@@ -427,22 +391,6 @@ ins_audit_check(struct store *st, struct actor *who, int64_t cid,
 		return rc;
 	rc = audit_append_id(st, who, "inspection_check.submit",
 	    "inspection_check", cid, rec, e);
-	json_decref(rec);
-	return rc;
-}
-
-static int
-ins_audit_hazard(struct store *st, struct actor *who, int64_t hid,
-    struct err *e)
-{
-	json_t	*rec = NULL;
-	char	 hs[24];
-	int	 rc;
-
-	snprintf(hs, sizeof(hs), "%lld", (long long)hid);
-	if ((rc = hazard_record(st, hs, &rec, e)) < 0)
-		return rc;
-	rc = audit_append_id(st, who, "hazard.create", "hazard", hid, rec, e);
 	json_decref(rec);
 	return rc;
 }
@@ -510,7 +458,7 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 	    "referred", NULL };
 	struct ins_ctx	 c;
 	struct ins_item	*it = NULL;
-	struct buf	 photos;
+	struct hazard_new hn;
 	json_t		*v, *x, *results = NULL, *sigs = NULL;
 	const char	*k, *outcome;
 	char		*summary = NULL, *rtext = NULL, *stext = NULL;
@@ -518,9 +466,8 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 	int64_t		 sig_file[16], cid, hid, lat = 0, lng = 0, acc = -1;
 	int64_t		 at = 0, now = clock_now();
 	size_t		 i;
-	int		 nit = 0, j, open = 0, has_loc = 0, n, rc;
+	int		 nit = 0, j, open = 0, has_loc = 0, rc;
 
-	buf_init(&photos);
 	if ((rc = reg_need(who, "inspection:check", e)) < 0)
 		return rc;
 	if ((rc = ins_ctx_load(st, who, task_id, &c, e)) < 0)
@@ -685,39 +632,25 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 
 		if (strcmp(it[j].result, "fail") != 0 || it[j].on_spot)
 			continue;
-		if ((rc = calendar_add_workdays(today, it[j].deadline_days, due,
-		    e)) < 0)
-			goto out;
-		buf_reset(&photos);
-		for (n = 0; n < it[j].nphotos; n++)
-			buf_printf(&photos, "%s%lld", n ? "," : "",
-			    (long long)it[j].photos[n]);
 		desc = xasprintf("%s：%s", it[j].name, it[j].note);
-		hid = id_next();
-		rc = store_exec(st, "INSERT INTO hazards (id, unit_id, source, "
-		    "source_id, item_code, description, legal_basis, photos, "
-		    "found_on, deadline, status, version, created_at, "
-		    "updated_at, created_by) VALUES (?, ?, 'inspection', ?, ?, "
-		    "?, ?, ?, ?, ?, 'open', 1, ?, ?, ?)", STORE_ARGS(SV_I(hid),
-		    SV_I(c.unit_id), SV_I(cid), SV_S(it[j].code), SV_S(desc),
-		    SV_S(it[j].legal_basis), SV_S(photos.data ? photos.data :
-		    ""), SV_S(today), SV_S(due), SV_I(now), SV_I(now),
-		    SV_S(by)), NULL, e);
+		memset(&hn, 0, sizeof(hn));
+		hn.unit_id = c.unit_id;
+		hn.source = "inspection";
+		hn.source_id = cid;
+		hn.item_code = it[j].code;
+		hn.description = desc;
+		hn.legal_basis = it[j].legal_basis;
+		hn.photos = it[j].photos;
+		hn.nphotos = it[j].nphotos;
+		hn.deadline_days = it[j].deadline_days;
+		/* A department the catalogue does not know stays with
+		 * the fire service, which may transfer it. */
+		hn.dept = hazard_dept_known(it[j].department) ?
+		    it[j].department : NULL;
+		rc = hazard_create(st, who, &hn, &hid, e);
 		free(desc);
-		if (rc < 0 || (rc = ins_audit_hazard(st, who, hid, e)) < 0)
+		if (rc < 0)
 			goto out;
-		/* A hazard is history for the unit's risk (RISK-008), recorded
-		 * by the platform whoever the inspector is. */
-		{
-			struct actor	sys;
-			char		ref[24];
-
-			actor_system(&sys, who->request_id);
-			snprintf(ref, sizeof(ref), "%lld", (long long)hid);
-			if ((rc = risk_event_add(st, &sys, c.unit_id, "hazard",
-			    "hazard", ref, now, NULL, e)) < 0)
-				goto out;
-		}
 	}
 	/* NOT-001: the unit learns the outcome and its deadlines. */
 	{
@@ -765,7 +698,6 @@ out:
 	free(rtext);
 	free(stext);
 	free(summary);
-	buf_free(&photos);
 	ins_items_free(it, nit);
 	return rc;
 }

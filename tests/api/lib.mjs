@@ -63,9 +63,9 @@ export class Server {
     this.quiet = true;
   }
 
-  cli(args, input) {
+  cli(args, input, env = {}) {
     return spawnSync(BIN, [...args, '--db', this.db, '--keys', this.keys],
-      { input, encoding: 'utf8', env: { ...process.env } });
+      { input, encoding: 'utf8', env: { ...process.env, ...env } });
   }
 
   // Create a user from the CLI (password not forced to change).
