@@ -28,6 +28,7 @@
 #include "domain/calendar.h"
 #include "domain/files.h"
 #include "domain/hazard.h"
+#include "domain/hazard_judge.h"
 #include "domain/inspection.h"
 #include "domain/notice.h"
 #include "domain/inspection_dir.h"
@@ -69,6 +70,10 @@ static const struct audit_type	main_audit_types[] = {
 	{ "inspection_check", inspection_check_record },
 	{ "hazard", hazard_record },
 	{ "hazard_transfer", hazard_transfer_record },
+	{ "hazard_judgement", hazard_judgement_record },
+	{ "hazard_listing", hazard_listing_record },
+	{ "hazard_listing_report", hazard_listing_report_record },
+	{ "hazard_seal", hazard_seal_record },
 	{ "inspection_item", inspection_dir_item_record },
 	{ "inspector", inspection_dir_inspector_record },
 	{ "inspector_conflict", inspection_dir_conflict_record },
@@ -387,6 +392,12 @@ load_hazard_catalogue(struct err *e)
 	path = xasprintf("%s/hazard/catalogue.json",
 	    data && *data ? data : "data");
 	rc = hazard_catalogue_load(path, e);
+	free(path);
+	if (rc < 0)
+		return rc;
+	/* GB 35181 editions (HAZ-J01) beside it. */
+	path = xasprintf("%s/hazard", data && *data ? data : "data");
+	rc = hazard_judge_load_dir(path, e);
 	free(path);
 	return rc;
 }

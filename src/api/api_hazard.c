@@ -9,6 +9,7 @@
 #include "../core/clock.h"
 #include "../core/mem.h"
 #include "../domain/hazard.h"
+#include "../domain/hazard_judge.h"
 #include "api.h"
 #include "api_shape.h"
 
@@ -82,6 +83,65 @@ static const struct field api_hz_f_decide[] = {
 	{ "decision",		F_STRING,	1, 6, 8, api_hz_decisions },
 	{ "note",		F_STRING,	1, 4, 2000, NULL },
 	{ "deadline_days",	F_INT,		0, 1, 366, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const char *const api_hz_procedures[] = { "discussion", "expert",
+    NULL };
+static const char *const api_hz_levels[] = { "town", "city", NULL };
+
+static const struct field api_hz_f_judge[] = {
+	{ "edition",		F_STRING,	1, 1, 16, NULL },
+	{ "place",		F_STRING,	1, 1, 16, NULL },
+	{ "elements",		F_STRINGS,	1, 1, 16, NULL },
+	{ "exclusion",		F_STRING,	0, 1, 32, NULL },
+	{ "procedure",		F_STRING,	1, 6, 10, api_hz_procedures },
+	{ "participants",	F_STRINGS,	1, 1, 40, NULL },
+	{ "agreeing",		F_INT,		0, 0, 50, NULL },
+	{ "conclusion",		F_STRING,	1, 2, 2000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_listing[] = {
+	{ "level",		F_STRING,	1, 4, 4, api_hz_levels },
+	{ "body",		F_STRING,	1, 2, 100, NULL },
+	{ "deadline",		F_STRING,	1, 10, 10, NULL },
+	{ "publish",		F_BOOL,		0, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_progress[] = {
+	{ "text",		F_STRING,	1, 2, 2000, NULL },
+	{ "photos",		F_STRINGS,	0, 1, 20, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_delist[] = {
+	{ "note",		F_STRING,	1, 4, 2000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_seal[] = {
+	{ "scope",		F_STRING,	1, 2, 200, NULL },
+	{ "reason",		F_STRING,	1, 4, 2000, NULL },
+	{ "start_on",		F_STRING,	1, 10, 10, NULL },
+	{ "days",		F_INT,		1, 1, 366, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_extend[] = {
+	{ "days",		F_INT,		1, 1, 366, NULL },
+	{ "reason",		F_STRING,	1, 4, 2000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_lift_apply[] = {
+	{ "request",		F_STRING,	1, 4, 2000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static const struct field api_hz_f_lift[] = {
+	{ "note",		F_STRING,	1, 2, 2000, NULL },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 
@@ -271,6 +331,128 @@ api_hzt_decide(struct req *r, struct resp *w)
 	return api_update(r, w, hazard_transfer_decide);
 }
 
+static int
+api_hz_editions(struct req *r, struct resp *w)
+{
+	json_t	*j = hazard_judge_editions();
+	int64_t	 n = (int64_t)json_array_size(j);
+
+	return resp_list(w, j, 0, n, n);
+}
+
+static int
+api_hz_edition(struct req *r, struct resp *w)
+{
+	json_t	*j = NULL;
+	int	 rc;
+
+	if ((rc = hazard_judge_edition_json(req_param(r, "edition"), &j,
+	    &r->err)) < 0)
+		return rc == ERR_INVALID ? err_set(&r->err, ERR_NOT_FOUND, NULL,
+		    "no such edition") : rc;
+	return api_out(w, j, 0);
+}
+
+static int
+api_hz_judge(struct req *r, struct resp *w)
+{
+	return api_child(r, w, hazard_judge_api);
+}
+
+static int
+api_hz_listing_new(struct req *r, struct resp *w)
+{
+	return api_child(r, w, hazard_listing_new);
+}
+
+static int
+api_hzl_list(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 offset, limit, total = 0;
+	int	 rc;
+
+	if ((rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	if ((rc = hazard_listing_list(r->st, r->who, req_query(r, "status"),
+	    req_query(r, "level"), offset, limit, &items, &total,
+	    &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
+static int
+api_hzl_public(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 offset, limit, total = 0;
+	int	 rc;
+
+	if ((rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	if ((rc = hazard_listing_public(r->st, offset, limit, &items, &total,
+	    &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
+static int
+api_hzl_report(struct req *r, struct resp *w)
+{
+	return api_child(r, w, hazard_listing_report);
+}
+
+static int
+api_hzl_delist(struct req *r, struct resp *w)
+{
+	return api_update(r, w, hazard_listing_delist);
+}
+
+static int
+api_hz_seal_new(struct req *r, struct resp *w)
+{
+	return api_child(r, w, hazard_seal_new);
+}
+
+static int
+api_hzs_list(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 offset, limit, total = 0;
+	int	 rc;
+
+	if ((rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	if ((rc = hazard_seal_list(r->st, r->who, req_query(r, "status"),
+	    offset, limit, &items, &total, &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
+static int
+api_hzs_extend(struct req *r, struct resp *w)
+{
+	return api_update(r, w, hazard_seal_extend);
+}
+
+static int
+api_hzs_apply(struct req *r, struct resp *w)
+{
+	return api_update(r, w, hazard_seal_apply_lift);
+}
+
+static int
+api_hzs_lift(struct req *r, struct resp *w)
+{
+	return api_update(r, w, hazard_seal_lift);
+}
+
+static int
+api_hzs_refuse(struct req *r, struct resp *w)
+{
+	return api_update(r, w, hazard_seal_refuse_lift);
+}
+
 const struct route api_hazard_routes[] = {
 	{ "GET", "/api/v1/hazards/catalogue", "hazard:read", 0,
 	    api_hz_catalogue, "The hazard catalogue: types, departments, "
@@ -321,5 +503,43 @@ const struct route api_hazard_routes[] = {
 	{ "POST", "/api/v1/hazard-transfers/{id}/decide", "hazard:decide",
 	    ROUTE_WRITE, api_hzt_decide, "The town safety office decides a "
 	    "dispute (If-Match)", api_hz_f_decide },
+	{ "GET", "/api/v1/hazard-judge/editions", "hazard:read", 0,
+	    api_hz_editions, "GB 35181 editions loaded (HAZ-J01)", NULL },
+	{ "GET", "/api/v1/hazard-judge/editions/{edition}", "hazard:read", 0,
+	    api_hz_edition, "One edition: places, elements, exclusions",
+	    NULL },
+	{ "POST", "/api/v1/hazards/{id}/judgements", "hazard:judge",
+	    ROUTE_WRITE, api_hz_judge, "Record a major-hazard judgement with "
+	    "its discussion or expert review", api_hz_f_judge },
+	{ "POST", "/api/v1/hazards/{id}/listings", "hazard:list", ROUTE_WRITE,
+	    api_hz_listing_new, "List a major hazard for supervision",
+	    api_hz_f_listing },
+	{ "GET", "/api/v1/hazard-listings", "hazard:read", 0, api_hzl_list,
+	    "Listings (?status=listed|delisted&level=town|city)", NULL },
+	{ "POST", "/api/v1/hazard-listings/{id}/reports", "hazard:read",
+	    ROUTE_WRITE, api_hzl_report, "A progress report on a listed "
+	    "hazard (hazard:write or hazard:report)", api_hz_f_progress },
+	{ "POST", "/api/v1/hazard-listings/{id}/delist", "hazard:list",
+	    ROUTE_WRITE, api_hzl_delist, "Delist after verification "
+	    "(If-Match)", api_hz_f_delist },
+	{ "GET", "/api/v1/public/hazard-listings", "public", ROUTE_PUBLIC,
+	    api_hzl_public, "Published listings in force (公布一批)", NULL },
+	{ "POST", "/api/v1/hazards/{id}/seals", "hazard:seal", ROUTE_WRITE,
+	    api_hz_seal_new, "Order a temporary seal (≤ one month)",
+	    api_hz_f_seal },
+	{ "GET", "/api/v1/hazard-seals", "hazard:read", 0, api_hzs_list,
+	    "Seals (?status=active|lift_applied|lifted)", NULL },
+	{ "POST", "/api/v1/hazard-seals/{id}/extend", "hazard:seal",
+	    ROUTE_WRITE, api_hzs_extend, "Extend while the hazard persists "
+	    "(If-Match)", api_hz_f_extend },
+	{ "POST", "/api/v1/hazard-seals/{id}/apply-lift", "hazard:report",
+	    ROUTE_WRITE, api_hzs_apply, "The unit applies to lift "
+	    "(If-Match)", api_hz_f_lift_apply },
+	{ "POST", "/api/v1/hazard-seals/{id}/lift", "hazard:seal",
+	    ROUTE_WRITE, api_hzs_lift, "Lift the seal (If-Match)",
+	    api_hz_f_lift },
+	{ "POST", "/api/v1/hazard-seals/{id}/refuse-lift", "hazard:seal",
+	    ROUTE_WRITE, api_hzs_refuse, "Refuse an application to lift "
+	    "(If-Match)", api_hz_f_lift },
 	ROUTE_END
 };

@@ -177,6 +177,48 @@ int	hazard_transfer_record(struct store *st, const char *id,
 int	hazard_job_escalate(struct store *st, struct actor *who,
 	    struct buf *detail, struct err *e);
 
+/* Major hazards (hazard_major.c): GB 35181 judgements (HAZ-020..023). */
+int	hazard_judge_api(struct store *st, struct actor *who, int64_t id,
+	    const json_t *in, json_t **out, struct err *e);
+int	hazard_judgement_record(struct store *st, const char *id,
+	    json_t **out, struct err *e);
+/* Listing for supervision, 挂牌督办 (HAZ-024..027). */
+int	hazard_listing_new(struct store *st, struct actor *who, int64_t id,
+	    const json_t *in, json_t **out, struct err *e);
+int	hazard_listing_list(struct store *st, struct actor *who,
+	    const char *status, const char *level, int64_t offset,
+	    int64_t limit, json_t **items, int64_t *total, struct err *e);
+int	hazard_listing_report(struct store *st, struct actor *who,
+	    int64_t lid, const json_t *in, json_t **out, struct err *e);
+int	hazard_listing_delist(struct store *st, struct actor *who,
+	    int64_t lid, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+/* The published listings still in force, for the public portal. */
+int	hazard_listing_public(struct store *st, int64_t offset,
+	    int64_t limit, json_t **items, int64_t *total, struct err *e);
+int	hazard_listing_record(struct store *st, const char *id,
+	    json_t **out, struct err *e);
+int	hazard_listing_report_record(struct store *st, const char *id,
+	    json_t **out, struct err *e);
+/* Temporary seals, 临时查封 (HAZ-028..032). */
+int	hazard_seal_new(struct store *st, struct actor *who, int64_t id,
+	    const json_t *in, json_t **out, struct err *e);
+int	hazard_seal_extend(struct store *st, struct actor *who, int64_t sid,
+	    int64_t expected, const json_t *in, json_t **out, struct err *e);
+int	hazard_seal_apply_lift(struct store *st, struct actor *who,
+	    int64_t sid, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+int	hazard_seal_lift(struct store *st, struct actor *who, int64_t sid,
+	    int64_t expected, const json_t *in, json_t **out, struct err *e);
+int	hazard_seal_refuse_lift(struct store *st, struct actor *who,
+	    int64_t sid, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+int	hazard_seal_list(struct store *st, struct actor *who,
+	    const char *status, int64_t offset, int64_t limit, json_t **items,
+	    int64_t *total, struct err *e);
+int	hazard_seal_record(struct store *st, const char *id, json_t **out,
+	    struct err *e);
+
 /* Files attached to a hazard (photos of findings and reports): who
  * sees the hazard may read them. */
 int	hazard_can_read(struct store *st, struct actor *who, int64_t id,

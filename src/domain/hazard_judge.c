@@ -37,32 +37,32 @@
 #define HZ_PATH		160
 #define HZ_SHOW		48		/* a caller's value in a message */
 
-struct hz_element {
+struct hj_element {
 	const char	*code;
 	int		 part[HZ_CODE_PARTS];
 	int		 nparts;
 	int		 direct;
 };
 
-struct hz_rule {
+struct hj_rule {
 	int		 any;		/* counts every composite element */
 	unsigned char	 counts[HAZARD_ELEMENTS_MAX];	/* by element index */
 	int		 threshold;
 };
 
-struct hz_place {
+struct hj_place {
 	const char	*code;
 	const char	*name_en;
-	struct hz_rule	 rule[HZ_RULES_MAX];
+	struct hj_rule	 rule[HZ_RULES_MAX];
 	int		 nrules;
 };
 
-struct hz_exclusion {
+struct hj_exclusion {
 	const char	*code;
 	const char	*clause;
 };
 
-struct hz_edition {
+struct hj_edition {
 	json_t			*doc;		/* the strings point into it */
 	const char		*edition;
 	const char		*standard;
@@ -72,43 +72,43 @@ struct hz_edition {
 	int			 effective_confirmed;
 	const char		*superseded;	/* NULL: still in force */
 	int			 template;
-	struct hz_element	 el[HAZARD_ELEMENTS_MAX];
+	struct hj_element	 el[HAZARD_ELEMENTS_MAX];
 	int			 nel;
 	int			 order[HAZARD_ELEMENTS_MAX];	/* by code */
-	struct hz_place		 pl[HZ_PLACES_MAX];
+	struct hj_place		 pl[HZ_PLACES_MAX];
 	int			 npl;
-	struct hz_exclusion	 ex[HZ_EXCL_MAX];
+	struct hj_exclusion	 ex[HZ_EXCL_MAX];
 	int			 nex;
 };
 
-struct hz_set {
-	struct hz_edition	*ed[HZ_EDITIONS_MAX];	/* by effective date */
+struct hj_set {
+	struct hj_edition	*ed[HZ_EDITIONS_MAX];	/* by effective date */
 	int			 n;
-	struct hz_set		*retired;
+	struct hj_set		*retired;
 };
 
 /* Readers load the pointer once; a replaced set is only retired. */
-static _Atomic(struct hz_set *)	 hz_cur;
-static struct hz_set		*hz_retired;
-static pthread_mutex_t		 hz_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(struct hj_set *)	 hj_cur;
+static struct hj_set		*hj_retired;
+static pthread_mutex_t		 hj_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct hz_set *
-hz_current(void)
+static struct hj_set *
+hj_current(void)
 {
-	return atomic_load_explicit(&hz_cur, memory_order_acquire);
+	return atomic_load_explicit(&hj_cur, memory_order_acquire);
 }
 
 /* Small checks shared by the loader and the judgement. */
 
 static int
-hz_isdigit(int c)
+hj_isdigit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
 /* YYYY-MM-DD naming a real day. */
 static int
-hz_date_ok(const char *s)
+hj_date_ok(const char *s)
 {
 	static const int	mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
 	    30, 31, 30, 31 };
@@ -117,7 +117,7 @@ hz_date_ok(const char *s)
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return 0;
 	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !hz_isdigit(s[i]))
+		if (i != 4 && i != 7 && !hj_isdigit(s[i]))
 			return 0;
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
 	    (s[3] - '0');
@@ -133,7 +133,7 @@ hz_date_ok(const char *s)
 
 /* An element or group code: 1 to 3 numbers of 1 to 3 digits, dotted. */
 static int
-hz_code_parse(const char *s, int part[HZ_CODE_PARTS], int *nparts)
+hj_code_parse(const char *s, int part[HZ_CODE_PARTS], int *nparts)
 {
 	int	n = 0, digits;
 
@@ -141,7 +141,7 @@ hz_code_parse(const char *s, int part[HZ_CODE_PARTS], int *nparts)
 		if (n == HZ_CODE_PARTS)
 			return -1;
 		part[n] = 0;
-		for (digits = 0; hz_isdigit(*s); s++, digits++) {
+		for (digits = 0; hj_isdigit(*s); s++, digits++) {
 			if (digits == 3)
 				return -1;
 			part[n] = part[n] * 10 + (*s - '0');
@@ -160,14 +160,14 @@ hz_code_parse(const char *s, int part[HZ_CODE_PARTS], int *nparts)
 
 /* A place or exclusion code: [a-z][a-z0-9-]*, at most HZ_NAME_LEN. */
 static int
-hz_name_ok(const char *s)
+hj_name_ok(const char *s)
 {
 	size_t	i;
 
 	if (s == NULL || *s < 'a' || *s > 'z' || strlen(s) > HZ_NAME_LEN)
 		return 0;
 	for (i = 1; s[i]; i++)
-		if (!(s[i] >= 'a' && s[i] <= 'z') && !hz_isdigit(s[i]) &&
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !hj_isdigit(s[i]) &&
 		    s[i] != '-')
 			return 0;
 	return 1;
@@ -175,7 +175,7 @@ hz_name_ok(const char *s)
 
 /* An edition name: [A-Za-z0-9-], 1 to HZ_EDITION_LEN. */
 static int
-hz_edition_ok(const char *s, size_t n)
+hj_edition_ok(const char *s, size_t n)
 {
 	size_t	i;
 
@@ -183,7 +183,7 @@ hz_edition_ok(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' &&
-		    s[i] <= 'Z') && !hz_isdigit(s[i]) && s[i] != '-')
+		    s[i] <= 'Z') && !hj_isdigit(s[i]) && s[i] != '-')
 			return 0;
 	return 1;
 }
@@ -194,7 +194,7 @@ hz_edition_ok(const char *s, size_t n)
  * short and valid UTF-8 whatever a caller or a file holds.
  */
 static const char *
-hz_show(const char *s, char out[HZ_SHOW])
+hj_show(const char *s, char out[HZ_SHOW])
 {
 	size_t	i;
 
@@ -212,17 +212,17 @@ hz_show(const char *s, char out[HZ_SHOW])
 
 /* Loading. */
 
-struct hz_ck {
+struct hj_ck {
 	const char	*file;
 	struct err	*e;
 };
 
-static int	hz_bad(struct hz_ck *, const char *, const char *, ...)
+static int	hj_bad(struct hj_ck *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* ERR_INVALID naming the file and the key path. */
 static int
-hz_bad(struct hz_ck *c, const char *path, const char *fmt, ...)
+hj_bad(struct hj_ck *c, const char *path, const char *fmt, ...)
 {
 	char	msg[ERR_MSG_MAX];
 	va_list	ap;
@@ -236,7 +236,7 @@ hz_bad(struct hz_ck *c, const char *path, const char *fmt, ...)
 
 /* path.key into p. */
 static const char *
-hz_path(char p[HZ_PATH], const char *path, const char *key)
+hj_path(char p[HZ_PATH], const char *path, const char *key)
 {
 	snprintf(p, HZ_PATH, "%.100s%s%.40s", path, *path ? "." : "", key);
 	return p;
@@ -244,7 +244,7 @@ hz_path(char p[HZ_PATH], const char *path, const char *key)
 
 /* o is an object whose every key is one of keys (NULL-terminated). */
 static int
-hz_keys(struct hz_ck *c, const char *path, json_t *o,
+hj_keys(struct hj_ck *c, const char *path, json_t *o,
     const char *const *keys)
 {
 	const char	*k;
@@ -253,12 +253,12 @@ hz_keys(struct hz_ck *c, const char *path, json_t *o,
 	int		 i, found;
 
 	if (!json_is_object(o))
-		return hz_bad(c, path, "must be an object");
+		return hj_bad(c, path, "must be an object");
 	json_object_foreach(o, k, v) {
 		for (i = 0, found = 0; keys[i] && !found; i++)
 			found = strcmp(keys[i], k) == 0;
 		if (!found)
-			return hz_bad(c, hz_path(p, path, hz_show(k, shown)),
+			return hj_bad(c, hj_path(p, path, hj_show(k, shown)),
 			    "unknown key");
 	}
 	return 0;
@@ -266,7 +266,7 @@ hz_keys(struct hz_ck *c, const char *path, json_t *o,
 
 /* o[key] as text of 1..max code points; absent is fine when opt. */
 static int
-hz_text(struct hz_ck *c, const char *path, const json_t *o, const char *key,
+hj_text(struct hj_ck *c, const char *path, const json_t *o, const char *key,
     size_t max, int opt, const char **out)
 {
 	json_t	*v = json_object_get(o, key);
@@ -277,10 +277,10 @@ hz_text(struct hz_ck *c, const char *path, const json_t *o, const char *key,
 	if (v == NULL && opt)
 		return 0;
 	if (v == NULL)
-		return hz_bad(c, hz_path(p, path, key), "missing");
+		return hj_bad(c, hj_path(p, path, key), "missing");
 	if (!json_is_string(v) || (n = str_utf8_len(json_string_value(v))) ==
 	    0 || n > max)
-		return hz_bad(c, hz_path(p, path, key), "must be text of 1 to "
+		return hj_bad(c, hj_path(p, path, key), "must be text of 1 to "
 		    "%zu characters", max);
 	*out = json_string_value(v);
 	return 0;
@@ -288,14 +288,14 @@ hz_text(struct hz_ck *c, const char *path, const json_t *o, const char *key,
 
 /* o[key] as a boolean into *out (out may be NULL). */
 static int
-hz_bool(struct hz_ck *c, const char *path, const json_t *o, const char *key,
+hj_bool(struct hj_ck *c, const char *path, const json_t *o, const char *key,
     int *out)
 {
 	json_t	*v = json_object_get(o, key);
 	char	 p[HZ_PATH];
 
 	if (!json_is_boolean(v))
-		return hz_bad(c, hz_path(p, path, key), "must be true or "
+		return hj_bad(c, hj_path(p, path, key), "must be true or "
 		    "false");
 	if (out != NULL)
 		*out = json_is_true(v);
@@ -303,37 +303,37 @@ hz_bool(struct hz_ck *c, const char *path, const json_t *o, const char *key,
 }
 
 static int
-hz_date(struct hz_ck *c, const char *path, const json_t *o, const char *key,
+hj_date(struct hj_ck *c, const char *path, const json_t *o, const char *key,
     int opt, const char **out)
 {
 	char	p[HZ_PATH];
 	int	rc;
 
-	if ((rc = hz_text(c, path, o, key, 10, opt, out)) < 0)
+	if ((rc = hj_text(c, path, o, key, 10, opt, out)) < 0)
 		return rc;
-	if (*out != NULL && !hz_date_ok(*out))
-		return hz_bad(c, hz_path(p, path, key), "must be a date "
+	if (*out != NULL && !hj_date_ok(*out))
+		return hj_bad(c, hj_path(p, path, key), "must be a date "
 		    "YYYY-MM-DD");
 	return 0;
 }
 
 /* o[key] as a list of min..max items. */
 static int
-hz_list(struct hz_ck *c, const json_t *o, const char *key, size_t min,
+hj_list(struct hj_ck *c, const json_t *o, const char *key, size_t min,
     size_t max, json_t **out)
 {
 	json_t	*v = json_object_get(o, key);
 
 	if (!json_is_array(v) || json_array_size(v) < min ||
 	    json_array_size(v) > max)
-		return hz_bad(c, key, "must be a list of %zu to %zu items", min,
+		return hj_bad(c, key, "must be a list of %zu to %zu items", min,
 		    max);
 	*out = v;
 	return 0;
 }
 
 static int
-hz_element_find(const struct hz_edition *ed, const char *code)
+hj_element_find(const struct hj_edition *ed, const char *code)
 {
 	int	i;
 
@@ -344,7 +344,7 @@ hz_element_find(const struct hz_edition *ed, const char *code)
 }
 
 static int
-hz_groups_parse(struct hz_ck *c, json_t *list, const char **groups)
+hj_groups_parse(struct hj_ck *c, json_t *list, const char **groups)
 {
 	static const char *const keys[] = { "code", "name_zh", "confirmed",
 	    NULL };
@@ -357,20 +357,20 @@ hz_groups_parse(struct hz_ck *c, json_t *list, const char **groups)
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "groups[%zu]", i);
 		if (!json_is_object(x))
-			return hz_bad(c, p, "must be an object");
-		if ((rc = hz_text(c, p, x, "code", 16, 0, &groups[i])) < 0)
+			return hj_bad(c, p, "must be an object");
+		if ((rc = hj_text(c, p, x, "code", 16, 0, &groups[i])) < 0)
 			return rc;
-		if (hz_code_parse(groups[i], part, &n) < 0)
-			return hz_bad(c, hz_path(q, p, "code"), "must be "
+		if (hj_code_parse(groups[i], part, &n) < 0)
+			return hj_bad(c, hj_path(q, p, "code"), "must be "
 			    "dotted numbers such as 7.3");
 		snprintf(p, sizeof(p), "groups[%s]", groups[i]);
 		for (k = 0; k < i; k++)
 			if (strcmp(groups[k], groups[i]) == 0)
-				return hz_bad(c, p, "duplicate group");
-		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
-		    (rc = hz_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0,
+				return hj_bad(c, p, "duplicate group");
+		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
+		    (rc = hj_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0,
 		    &name)) < 0 ||
-		    (rc = hz_bool(c, p, x, "confirmed", NULL)) < 0)
+		    (rc = hj_bool(c, p, x, "confirmed", NULL)) < 0)
 			return rc;
 	}
 	return 0;
@@ -378,12 +378,12 @@ hz_groups_parse(struct hz_ck *c, json_t *list, const char **groups)
 
 /* The direct or the composite list into ed->el. */
 static int
-hz_elements_parse(struct hz_ck *c, const char *key, json_t *list,
-    int direct, const char **groups, size_t ngroups, struct hz_edition *ed)
+hj_elements_parse(struct hj_ck *c, const char *key, json_t *list,
+    int direct, const char **groups, size_t ngroups, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "code", "group", "text_zh",
 	    "confirmed", "note", NULL };
-	struct hz_element	*el;
+	struct hj_element	*el;
 	const char		*group, *s;
 	json_t			*x;
 	char			 p[HZ_PATH], q[HZ_PATH], shown[HZ_SHOW];
@@ -393,40 +393,40 @@ hz_elements_parse(struct hz_ck *c, const char *key, json_t *list,
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "%s[%zu]", key, i);
 		if (ed->nel == HAZARD_ELEMENTS_MAX)
-			return hz_bad(c, p, "more than %d elements in all",
+			return hj_bad(c, p, "more than %d elements in all",
 			    HAZARD_ELEMENTS_MAX);
 		el = &ed->el[ed->nel];
 		el->direct = direct;
 		if (!json_is_object(x))
-			return hz_bad(c, p, "must be an object");
-		if ((rc = hz_text(c, p, x, "code", 16, 0, &el->code)) < 0)
+			return hj_bad(c, p, "must be an object");
+		if ((rc = hj_text(c, p, x, "code", 16, 0, &el->code)) < 0)
 			return rc;
-		if (hz_code_parse(el->code, el->part, &el->nparts) < 0)
-			return hz_bad(c, hz_path(q, p, "code"), "must be "
+		if (hj_code_parse(el->code, el->part, &el->nparts) < 0)
+			return hj_bad(c, hj_path(q, p, "code"), "must be "
 			    "dotted numbers such as 6.1 or 7.3.10");
 		snprintf(p, sizeof(p), "%s[%s]", key, el->code);
-		if ((dup = hz_element_find(ed, el->code)) >= 0)
-			return hz_bad(c, p, "duplicate code (also %s)",
+		if ((dup = hj_element_find(ed, el->code)) >= 0)
+			return hj_bad(c, p, "duplicate code (also %s)",
 			    ed->el[dup].direct ? "a direct element" :
 			    "a composite element");
-		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
-		    (rc = hz_text(c, p, x, "group", 16, 0, &group)) < 0)
+		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
+		    (rc = hj_text(c, p, x, "group", 16, 0, &group)) < 0)
 			return rc;
 		for (k = 0; k < ngroups; k++)
 			if (strcmp(groups[k], group) == 0)
 				break;
 		glen = strlen(group);
 		if (k == ngroups)
-			return hz_bad(c, hz_path(q, p, "group"), "unknown "
-			    "group %s", hz_show(group, shown));
+			return hj_bad(c, hj_path(q, p, "group"), "unknown "
+			    "group %s", hj_show(group, shown));
 		if (strcmp(group, el->code) != 0 &&
 		    (strncmp(group, el->code, glen) != 0 ||
 		    el->code[glen] != '.'))
-			return hz_bad(c, hz_path(q, p, "group"), "the code "
+			return hj_bad(c, hj_path(q, p, "group"), "the code "
 			    "does not lie in group %s", group);
-		if ((rc = hz_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
-		    0 || (rc = hz_bool(c, p, x, "confirmed", NULL)) < 0 ||
-		    (rc = hz_text(c, p, x, "note", HZ_SOURCE_MAX, 1, &s)) < 0)
+		if ((rc = hj_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = hj_bool(c, p, x, "confirmed", NULL)) < 0 ||
+		    (rc = hj_text(c, p, x, "note", HZ_SOURCE_MAX, 1, &s)) < 0)
 			return rc;
 		ed->nel++;
 	}
@@ -435,8 +435,8 @@ hz_elements_parse(struct hz_ck *c, const char *key, json_t *list,
 
 /* The rule "counts": "any" or a list of composite element codes. */
 static int
-hz_counts_parse(struct hz_ck *c, const char *path, json_t *v,
-    const struct hz_edition *ed, struct hz_rule *r, int *ncounted)
+hj_counts_parse(struct hj_ck *c, const char *path, json_t *v,
+    const struct hj_edition *ed, struct hj_rule *r, int *ncounted)
 {
 	const char	*code;
 	json_t		*x;
@@ -456,21 +456,21 @@ hz_counts_parse(struct hz_ck *c, const char *path, json_t *v,
 	}
 	if (!json_is_array(v) || json_array_size(v) == 0 ||
 	    json_array_size(v) > HAZARD_ELEMENTS_MAX)
-		return hz_bad(c, hz_path(p, path, "counts"), "must be \"any\" "
+		return hj_bad(c, hj_path(p, path, "counts"), "must be \"any\" "
 		    "or a list of composite element codes");
 	json_array_foreach(v, i, x) {
 		snprintf(p, sizeof(p), "%.100s.counts[%zu]", path, i);
 		if (!json_is_string(x))
-			return hz_bad(c, p, "must be an element code");
+			return hj_bad(c, p, "must be an element code");
 		code = json_string_value(x);
-		if ((k = hz_element_find(ed, code)) < 0)
-			return hz_bad(c, p, "unknown element %s",
-			    hz_show(code, shown));
+		if ((k = hj_element_find(ed, code)) < 0)
+			return hj_bad(c, p, "unknown element %s",
+			    hj_show(code, shown));
 		if (ed->el[k].direct)
-			return hz_bad(c, p, "%s is a direct element; rules "
+			return hj_bad(c, p, "%s is a direct element; rules "
 			    "count composite elements", code);
 		if (r->counts[k])
-			return hz_bad(c, p, "%s listed twice", code);
+			return hj_bad(c, p, "%s listed twice", code);
 		r->counts[k] = 1;
 		(*ncounted)++;
 	}
@@ -478,14 +478,14 @@ hz_counts_parse(struct hz_ck *c, const char *path, json_t *v,
 }
 
 static int
-hz_places_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
+hj_places_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "code", "name_zh", "name_en",
 	    "rules", NULL };
 	static const char *const rkeys[] = { "counts", "threshold",
 	    "confirmed", "source", "note", NULL };
-	struct hz_place	*pl;
-	struct hz_rule	*r;
+	struct hj_place	*pl;
+	struct hj_rule	*r;
 	const char	*s;
 	json_t		*rules, *x, *rx, *t;
 	char		 p[HZ_PATH], rp[HZ_PATH], tp[HZ_PATH];
@@ -496,48 +496,48 @@ hz_places_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
 		pl = &ed->pl[ed->npl];
 		snprintf(p, sizeof(p), "places[%zu]", i);
 		if (!json_is_object(x))
-			return hz_bad(c, p, "must be an object");
-		if ((rc = hz_text(c, p, x, "code", HZ_NAME_LEN, 0,
+			return hj_bad(c, p, "must be an object");
+		if ((rc = hj_text(c, p, x, "code", HZ_NAME_LEN, 0,
 		    &pl->code)) < 0)
 			return rc;
-		if (!hz_name_ok(pl->code))
-			return hz_bad(c, hz_path(tp, p, "code"), "must be "
+		if (!hj_name_ok(pl->code))
+			return hj_bad(c, hj_path(tp, p, "code"), "must be "
 			    "[a-z][a-z0-9-]*");
 		snprintf(p, sizeof(p), "places[%s]", pl->code);
 		for (k = 0; k < ed->npl; k++)
 			if (strcmp(ed->pl[k].code, pl->code) == 0)
-				return hz_bad(c, p, "duplicate place");
-		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
-		    (rc = hz_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0, &s)) <
-		    0 || (rc = hz_text(c, p, x, "name_en", 64, 0,
+				return hj_bad(c, p, "duplicate place");
+		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
+		    (rc = hj_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = hj_text(c, p, x, "name_en", 64, 0,
 		    &pl->name_en)) < 0)
 			return rc;
 		rules = json_object_get(x, "rules");
 		if (!json_is_array(rules) || json_array_size(rules) == 0 ||
 		    json_array_size(rules) > HZ_RULES_MAX)
-			return hz_bad(c, hz_path(tp, p, "rules"), "must be a "
+			return hj_bad(c, hj_path(tp, p, "rules"), "must be a "
 			    "list of 1 to %d rules", HZ_RULES_MAX);
 		json_array_foreach(rules, j, rx) {
 			r = &pl->rule[j];
 			snprintf(rp, sizeof(rp), "%.60s.rules[%zu]", p, j);
-			if ((rc = hz_keys(c, rp, rx, rkeys)) < 0 ||
-			    (rc = hz_counts_parse(c, rp, json_object_get(rx,
+			if ((rc = hj_keys(c, rp, rx, rkeys)) < 0 ||
+			    (rc = hj_counts_parse(c, rp, json_object_get(rx,
 			    "counts"), ed, r, &ncounted)) < 0)
 				return rc;
 			t = json_object_get(rx, "threshold");
-			hz_path(tp, rp, "threshold");
+			hj_path(tp, rp, "threshold");
 			if (!json_is_integer(t))
-				return hz_bad(c, tp, "must be an integer");
+				return hj_bad(c, tp, "must be an integer");
 			if (json_integer_value(t) < 1)
-				return hz_bad(c, tp, "must be at least 1");
+				return hj_bad(c, tp, "must be at least 1");
 			if (json_integer_value(t) > ncounted)
-				return hz_bad(c, tp, "can never be met: the "
+				return hj_bad(c, tp, "can never be met: the "
 				    "rule counts %d elements", ncounted);
 			r->threshold = (int)json_integer_value(t);
-			if ((rc = hz_bool(c, rp, rx, "confirmed", NULL)) < 0 ||
-			    (rc = hz_text(c, rp, rx, "source", HZ_SOURCE_MAX,
+			if ((rc = hj_bool(c, rp, rx, "confirmed", NULL)) < 0 ||
+			    (rc = hj_text(c, rp, rx, "source", HZ_SOURCE_MAX,
 			    0, &s)) < 0 ||
-			    (rc = hz_text(c, rp, rx, "note", HZ_SOURCE_MAX, 1,
+			    (rc = hj_text(c, rp, rx, "note", HZ_SOURCE_MAX, 1,
 			    &s)) < 0)
 				return rc;
 			pl->nrules++;
@@ -548,11 +548,11 @@ hz_places_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
 }
 
 static int
-hz_exclusions_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
+hj_exclusions_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "code", "clause", "text_zh",
 	    "confirmed", "source", NULL };
-	struct hz_exclusion	*ex;
+	struct hj_exclusion	*ex;
 	const char		*s;
 	json_t			*x;
 	char			 p[HZ_PATH], q[HZ_PATH];
@@ -563,22 +563,22 @@ hz_exclusions_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
 		ex = &ed->ex[ed->nex];
 		snprintf(p, sizeof(p), "exclusions[%zu]", i);
 		if (!json_is_object(x))
-			return hz_bad(c, p, "must be an object");
-		if ((rc = hz_text(c, p, x, "code", HZ_NAME_LEN, 0,
+			return hj_bad(c, p, "must be an object");
+		if ((rc = hj_text(c, p, x, "code", HZ_NAME_LEN, 0,
 		    &ex->code)) < 0)
 			return rc;
-		if (!hz_name_ok(ex->code))
-			return hz_bad(c, hz_path(q, p, "code"), "must be "
+		if (!hj_name_ok(ex->code))
+			return hj_bad(c, hj_path(q, p, "code"), "must be "
 			    "[a-z][a-z0-9-]*");
 		snprintf(p, sizeof(p), "exclusions[%s]", ex->code);
 		for (k = 0; k < ed->nex; k++)
 			if (strcmp(ed->ex[k].code, ex->code) == 0)
-				return hz_bad(c, p, "duplicate exclusion");
-		if ((rc = hz_keys(c, p, x, keys)) < 0 ||
-		    (rc = hz_text(c, p, x, "clause", 32, 0, &ex->clause)) < 0 ||
-		    (rc = hz_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
-		    0 || (rc = hz_bool(c, p, x, "confirmed", NULL)) < 0 ||
-		    (rc = hz_text(c, p, x, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
+				return hj_bad(c, p, "duplicate exclusion");
+		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
+		    (rc = hj_text(c, p, x, "clause", 32, 0, &ex->clause)) < 0 ||
+		    (rc = hj_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = hj_bool(c, p, x, "confirmed", NULL)) < 0 ||
+		    (rc = hj_text(c, p, x, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
 			return rc;
 		ed->nex++;
 	}
@@ -586,7 +586,7 @@ hz_exclusions_parse(struct hz_ck *c, json_t *list, struct hz_edition *ed)
 }
 
 static int
-hz_element_cmp(const struct hz_element *a, const struct hz_element *b)
+hj_element_cmp(const struct hj_element *a, const struct hj_element *b)
 {
 	int	i;
 
@@ -598,13 +598,13 @@ hz_element_cmp(const struct hz_element *a, const struct hz_element *b)
 
 /* ed->order: element indexes by code (insertion sort, n <= 100). */
 static void
-hz_order(struct hz_edition *ed)
+hj_order(struct hj_edition *ed)
 {
 	int	i, j, k;
 
 	for (i = 0; i < ed->nel; i++) {
 		k = i;
-		for (j = i - 1; j >= 0 && hz_element_cmp(&ed->el[k],
+		for (j = i - 1; j >= 0 && hj_element_cmp(&ed->el[k],
 		    &ed->el[ed->order[j]]) < 0; j--)
 			ed->order[j + 1] = ed->order[j];
 		ed->order[j + 1] = k;
@@ -612,7 +612,7 @@ hz_order(struct hz_edition *ed)
 }
 
 static int
-hz_doc_parse(struct hz_ck *c, const char *edition, struct hz_edition *ed)
+hj_doc_parse(struct hj_ck *c, const char *edition, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "format", "edition", "standard",
 	    "title", "title_en", "effective", "effective_confirmed",
@@ -623,56 +623,56 @@ hz_doc_parse(struct hz_ck *c, const char *edition, struct hz_edition *ed)
 	int		 rc;
 
 	if (!json_is_object(doc))
-		return hz_bad(c, "format", "the file is not a JSON object");
-	if ((rc = hz_keys(c, "", doc, keys)) < 0 ||
-	    (rc = hz_text(c, "", doc, "format", 40, 0, &s)) < 0)
+		return hj_bad(c, "format", "the file is not a JSON object");
+	if ((rc = hj_keys(c, "", doc, keys)) < 0 ||
+	    (rc = hj_text(c, "", doc, "format", 40, 0, &s)) < 0)
 		return rc;
 	if (strcmp(s, HZ_FORMAT) != 0)
-		return hz_bad(c, "format", "must be %s", HZ_FORMAT);
-	if ((rc = hz_text(c, "", doc, "edition", HZ_EDITION_LEN, 0,
+		return hj_bad(c, "format", "must be %s", HZ_FORMAT);
+	if ((rc = hj_text(c, "", doc, "edition", HZ_EDITION_LEN, 0,
 	    &ed->edition)) < 0)
 		return rc;
 	if (strcmp(ed->edition, edition) != 0)
-		return hz_bad(c, "edition", "must be %s, as in the file name",
+		return hj_bad(c, "edition", "must be %s, as in the file name",
 		    edition);
-	if ((rc = hz_text(c, "", doc, "standard", 40, 0, &ed->standard)) < 0 ||
-	    (rc = hz_text(c, "", doc, "title", HZ_TEXT_MAX, 0, &ed->title)) <
-	    0 || (rc = hz_text(c, "", doc, "title_en", HZ_TEXT_MAX, 1,
+	if ((rc = hj_text(c, "", doc, "standard", 40, 0, &ed->standard)) < 0 ||
+	    (rc = hj_text(c, "", doc, "title", HZ_TEXT_MAX, 0, &ed->title)) <
+	    0 || (rc = hj_text(c, "", doc, "title_en", HZ_TEXT_MAX, 1,
 	    &ed->title_en)) < 0 ||
-	    (rc = hz_date(c, "", doc, "effective", 0, &ed->effective)) < 0 ||
-	    (rc = hz_bool(c, "", doc, "effective_confirmed",
+	    (rc = hj_date(c, "", doc, "effective", 0, &ed->effective)) < 0 ||
+	    (rc = hj_bool(c, "", doc, "effective_confirmed",
 	    &ed->effective_confirmed)) < 0 ||
-	    (rc = hz_date(c, "", doc, "superseded", 1, &ed->superseded)) < 0)
+	    (rc = hj_date(c, "", doc, "superseded", 1, &ed->superseded)) < 0)
 		return rc;
 	if (ed->superseded != NULL && strcmp(ed->superseded, ed->effective) <=
 	    0)
-		return hz_bad(c, "superseded", "must be after effective");
-	if ((rc = hz_bool(c, "", doc, "template", &ed->template)) < 0 ||
-	    (rc = hz_text(c, "", doc, "note", HZ_NOTE_MAX, 0, &s)) < 0 ||
-	    (rc = hz_text(c, "", doc, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
+		return hj_bad(c, "superseded", "must be after effective");
+	if ((rc = hj_bool(c, "", doc, "template", &ed->template)) < 0 ||
+	    (rc = hj_text(c, "", doc, "note", HZ_NOTE_MAX, 0, &s)) < 0 ||
+	    (rc = hj_text(c, "", doc, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
 		return rc;
-	if ((rc = hz_list(c, doc, "groups", 1, HZ_GROUPS_MAX, &list)) < 0 ||
-	    (rc = hz_groups_parse(c, list, groups)) < 0)
+	if ((rc = hj_list(c, doc, "groups", 1, HZ_GROUPS_MAX, &list)) < 0 ||
+	    (rc = hj_groups_parse(c, list, groups)) < 0)
 		return rc;
-	if ((rc = hz_list(c, doc, "direct", 1, HAZARD_ELEMENTS_MAX,
+	if ((rc = hj_list(c, doc, "direct", 1, HAZARD_ELEMENTS_MAX,
 	    &list)) < 0 ||
-	    (rc = hz_elements_parse(c, "direct", list, 1, groups,
+	    (rc = hj_elements_parse(c, "direct", list, 1, groups,
 	    json_array_size(json_object_get(doc, "groups")), ed)) < 0 ||
-	    (rc = hz_list(c, doc, "composite", 1, HAZARD_ELEMENTS_MAX,
+	    (rc = hj_list(c, doc, "composite", 1, HAZARD_ELEMENTS_MAX,
 	    &list)) < 0 ||
-	    (rc = hz_elements_parse(c, "composite", list, 0, groups,
+	    (rc = hj_elements_parse(c, "composite", list, 0, groups,
 	    json_array_size(json_object_get(doc, "groups")), ed)) < 0)
 		return rc;
-	hz_order(ed);
-	if ((rc = hz_list(c, doc, "places", 1, HZ_PLACES_MAX, &list)) < 0 ||
-	    (rc = hz_places_parse(c, list, ed)) < 0 ||
-	    (rc = hz_list(c, doc, "exclusions", 0, HZ_EXCL_MAX, &list)) < 0)
+	hj_order(ed);
+	if ((rc = hj_list(c, doc, "places", 1, HZ_PLACES_MAX, &list)) < 0 ||
+	    (rc = hj_places_parse(c, list, ed)) < 0 ||
+	    (rc = hj_list(c, doc, "exclusions", 0, HZ_EXCL_MAX, &list)) < 0)
 		return rc;
-	return hz_exclusions_parse(c, list, ed);
+	return hj_exclusions_parse(c, list, ed);
 }
 
 static void
-hz_edition_free(struct hz_edition *ed)
+hj_edition_free(struct hj_edition *ed)
 {
 	if (ed == NULL)
 		return;
@@ -681,24 +681,24 @@ hz_edition_free(struct hz_edition *ed)
 }
 
 static void
-hz_set_free(struct hz_set *s)
+hj_set_free(struct hj_set *s)
 {
 	int	i;
 
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->n; i++)
-		hz_edition_free(s->ed[i]);
+		hj_edition_free(s->ed[i]);
 	free(s);
 }
 
 /* dir/name, whose edition is the part of the name between the affixes. */
 static int
-hz_file_load(const char *dir, const char *name, struct hz_edition **out,
+hj_file_load(const char *dir, const char *name, struct hj_edition **out,
     struct err *e)
 {
-	struct hz_edition	*ed = NULL;
-	struct hz_ck		 c;
+	struct hj_edition	*ed = NULL;
+	struct hj_ck		 c;
 	json_error_t		 je;
 	FILE			*f = NULL;
 	char			*path, *text = NULL;
@@ -732,7 +732,7 @@ hz_file_load(const char *dir, const char *name, struct hz_edition **out,
 		    name, je.line, je.text);
 		goto out;
 	}
-	if ((rc = hz_doc_parse(&c, edition, ed)) < 0)
+	if ((rc = hj_doc_parse(&c, edition, ed)) < 0)
 		goto out;
 	*out = ed;
 	ed = NULL;
@@ -742,13 +742,13 @@ out:
 		fclose(f);
 	free(text);
 	free(path);
-	hz_edition_free(ed);
+	hj_edition_free(ed);
 	return rc;
 }
 
 /* gb35181-<edition>.json: 1 if so, 0 for another name, -1 if malformed. */
 static int
-hz_file_name(const char *name)
+hj_file_name(const char *name)
 {
 	size_t	n = strlen(name), pre = strlen(HZ_PREFIX), suf = strlen(
 	    HZ_SUFFIX);
@@ -756,11 +756,11 @@ hz_file_name(const char *name)
 	if (n < pre + suf || strncmp(name, HZ_PREFIX, pre) != 0 ||
 	    strcmp(name + n - suf, HZ_SUFFIX) != 0)
 		return 0;
-	return hz_edition_ok(name + pre, n - pre - suf) ? 1 : -1;
+	return hj_edition_ok(name + pre, n - pre - suf) ? 1 : -1;
 }
 
 static int
-hz_name_cmp(const void *a, const void *b)
+hj_name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -770,8 +770,8 @@ hazard_judge_load_dir(const char *dir, struct err *e)
 {
 	DIR			*dp = NULL;
 	struct dirent		*de;
-	struct hz_set		*s = NULL, *old;
-	struct hz_edition	*ed = NULL;
+	struct hj_set		*s = NULL, *old;
+	struct hj_edition	*ed = NULL;
 	char			*names[HZ_EDITIONS_MAX];
 	size_t			 nn = 0, i;
 	int			 j, k, rc;
@@ -782,7 +782,7 @@ hazard_judge_load_dir(const char *dir, struct err *e)
 		goto out;
 	}
 	while ((de = readdir(dp)) != NULL) {
-		if ((k = hz_file_name(de->d_name)) == 0)
+		if ((k = hj_file_name(de->d_name)) == 0)
 			continue;
 		if (k < 0) {
 			rc = err_set(e, ERR_INVALID, "hazard", "%.80s: the "
@@ -802,10 +802,10 @@ hazard_judge_load_dir(const char *dir, struct err *e)
 		    " file in %.120s", dir);
 		goto out;
 	}
-	qsort(names, nn, sizeof(names[0]), hz_name_cmp);
+	qsort(names, nn, sizeof(names[0]), hj_name_cmp);
 	s = xcalloc(1, sizeof(*s));
 	for (i = 0; i < nn; i++) {
-		if ((rc = hz_file_load(dir, names[i], &ed, e)) < 0)
+		if ((rc = hj_file_load(dir, names[i], &ed, e)) < 0)
 			goto out;
 		/* Insert by effective date; a date is taken once. */
 		for (j = s->n; j > 0 && strcmp(ed->effective,
@@ -821,13 +821,13 @@ hazard_judge_load_dir(const char *dir, struct err *e)
 			goto out;
 		}
 	}
-	pthread_mutex_lock(&hz_lock);
-	old = atomic_exchange_explicit(&hz_cur, s, memory_order_acq_rel);
+	pthread_mutex_lock(&hj_lock);
+	old = atomic_exchange_explicit(&hj_cur, s, memory_order_acq_rel);
 	if (old != NULL) {
-		old->retired = hz_retired;
-		hz_retired = old;
+		old->retired = hj_retired;
+		hj_retired = old;
 	}
-	pthread_mutex_unlock(&hz_lock);
+	pthread_mutex_unlock(&hj_lock);
 	s = NULL;
 	rc = 0;
 out:
@@ -835,30 +835,30 @@ out:
 		closedir(dp);
 	for (i = 0; i < nn; i++)
 		free(names[i]);
-	hz_set_free(s);
+	hj_set_free(s);
 	return rc;
 }
 
 void
 hazard_judge_unload(void)
 {
-	struct hz_set	*s, *next;
+	struct hj_set	*s, *next;
 
-	pthread_mutex_lock(&hz_lock);
-	hz_set_free(atomic_exchange_explicit(&hz_cur, NULL,
+	pthread_mutex_lock(&hj_lock);
+	hj_set_free(atomic_exchange_explicit(&hj_cur, NULL,
 	    memory_order_acq_rel));
-	for (s = hz_retired; s != NULL; s = next) {
+	for (s = hj_retired; s != NULL; s = next) {
 		next = s->retired;
-		hz_set_free(s);
+		hj_set_free(s);
 	}
-	hz_retired = NULL;
-	pthread_mutex_unlock(&hz_lock);
+	hj_retired = NULL;
+	pthread_mutex_unlock(&hj_lock);
 }
 
 /* Lookups. */
 
-static const struct hz_edition *
-hz_edition_find(const struct hz_set *s, const char *edition)
+static const struct hj_edition *
+hj_edition_find(const struct hj_set *s, const char *edition)
 {
 	int	i;
 
@@ -871,8 +871,8 @@ hz_edition_find(const struct hz_set *s, const char *edition)
 json_t *
 hazard_judge_editions(void)
 {
-	const struct hz_set	*s = hz_current();
-	const struct hz_edition	*ed;
+	const struct hj_set	*s = hj_current();
+	const struct hj_edition	*ed;
 	json_t			*list = json_array(), *o;
 	int			 i;
 
@@ -897,7 +897,7 @@ hazard_judge_editions(void)
 
 /* "2017, 2025": the loaded editions, for a message. */
 static const char *
-hz_edition_names(const struct hz_set *s, char *out, size_t size)
+hj_edition_names(const struct hj_set *s, char *out, size_t size)
 {
 	size_t	len = 0;
 	int	i;
@@ -912,18 +912,18 @@ hz_edition_names(const struct hz_set *s, char *out, size_t size)
 int
 hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
 {
-	const struct hz_set	*s = hz_current();
-	const struct hz_edition	*ed;
+	const struct hj_set	*s = hj_current();
+	const struct hj_edition	*ed;
 	char			 v[HZ_SHOW], names[HZ_EDITIONS_MAX *
 				    (HZ_EDITION_LEN + 2)];
 
 	if (s == NULL)
 		return err_set(e, ERR_UNAVAILABLE, "edition", "no GB 35181 "
 		    "edition is loaded");
-	if ((ed = hz_edition_find(s, edition)) == NULL)
+	if ((ed = hj_edition_find(s, edition)) == NULL)
 		return err_set(e, ERR_INVALID, "edition", "unknown edition %s "
-		    "(loaded: %.100s)", hz_show(edition, v),
-		    hz_edition_names(s, names, sizeof(names)));
+		    "(loaded: %.100s)", hj_show(edition, v),
+		    hj_edition_names(s, names, sizeof(names)));
 	*out = json_deep_copy(ed->doc);
 	return 0;
 }
@@ -931,14 +931,14 @@ hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
 int
 hazard_judge_edition_on(const char *date, const char **out, struct err *e)
 {
-	const struct hz_set	*s = hz_current();
-	const struct hz_edition	*ed = NULL;
+	const struct hj_set	*s = hj_current();
+	const struct hj_edition	*ed = NULL;
 	char			 v[HZ_SHOW];
 	int			 i;
 
-	if (!hz_date_ok(date))
+	if (!hj_date_ok(date))
 		return err_set(e, ERR_INVALID, "date", "%s is not a date "
-		    "YYYY-MM-DD", hz_show(date, v));
+		    "YYYY-MM-DD", hj_show(date, v));
 	if (s == NULL)
 		return err_set(e, ERR_UNAVAILABLE, "date", "no GB 35181 "
 		    "edition is loaded");
@@ -960,12 +960,12 @@ hazard_judge_edition_on(const char *date, const char **out, struct err *e)
 
 /* The judgement. */
 
-static void	hz_reason(struct hazard_judgement *, const char *, ...)
+static void	hj_reason(struct hazard_judgement *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
 /* Append to j->reason. */
 static void
-hz_reason(struct hazard_judgement *j, const char *fmt, ...)
+hj_reason(struct hazard_judgement *j, const char *fmt, ...)
 {
 	size_t	len = strlen(j->reason);
 	va_list	ap;
@@ -979,7 +979,7 @@ hz_reason(struct hazard_judgement *j, const char *fmt, ...)
 
 /* lead, then "7.3.1, 7.5": the present elements marked, by code. */
 static void
-hz_reason_codes(struct hazard_judgement *j, const struct hz_edition *ed,
+hj_reason_codes(struct hazard_judgement *j, const struct hj_edition *ed,
     const unsigned char *present, const unsigned char *mark,
     const char *lead)
 {
@@ -989,7 +989,7 @@ hz_reason_codes(struct hazard_judgement *j, const struct hz_edition *ed,
 		k = ed->order[i];
 		if (!present[k] || !mark[k])
 			continue;
-		hz_reason(j, "%s%s", first ? lead : ", ", ed->el[k].code);
+		hj_reason(j, "%s%s", first ? lead : ", ", ed->el[k].code);
 		first = 0;
 	}
 }
@@ -999,7 +999,7 @@ hz_reason_codes(struct hazard_judgement *j, const struct hz_edition *ed,
  * (duplicates count once); else ERR_INVALID naming "elements".
  */
 static int
-hz_elements_mark(const struct hz_edition *ed, const char *const *elements,
+hj_elements_mark(const struct hj_edition *ed, const char *const *elements,
     int n, unsigned char *present, struct err *e)
 {
 	char	v[HZ_SHOW];
@@ -1012,9 +1012,9 @@ hz_elements_mark(const struct hz_edition *ed, const char *const *elements,
 		if (elements[i] == NULL)
 			return err_set(e, ERR_INVALID, "elements", "element "
 			    "%d is missing", i + 1);
-		if ((k = hz_element_find(ed, elements[i])) < 0)
+		if ((k = hj_element_find(ed, elements[i])) < 0)
 			return err_set(e, ERR_INVALID, "elements", "unknown "
-			    "element %s in %s", hz_show(elements[i], v),
+			    "element %s in %s", hj_show(elements[i], v),
 			    ed->standard);
 		present[k] = 1;
 	}
@@ -1026,11 +1026,11 @@ hazard_judge(const char *edition, const char *place,
     const char *const *elements, int n, const char *exclusion,
     struct hazard_judgement *out, struct err *e)
 {
-	const struct hz_set		*s = hz_current();
-	const struct hz_edition		*ed;
-	const struct hz_place		*pl = NULL;
-	const struct hz_exclusion	*ex = NULL;
-	const struct hz_rule		*r, *best = NULL;
+	const struct hj_set		*s = hj_current();
+	const struct hj_edition		*ed;
+	const struct hj_place		*pl = NULL;
+	const struct hj_exclusion	*ex = NULL;
+	const struct hj_rule		*r, *best = NULL;
 	unsigned char			 present[HAZARD_ELEMENTS_MAX] = { 0 };
 	unsigned char			 direct[HAZARD_ELEMENTS_MAX] = { 0 };
 	char				 v[HZ_SHOW], names[HZ_EDITIONS_MAX *
@@ -1042,24 +1042,24 @@ hazard_judge(const char *edition, const char *place,
 		return err_set(e, ERR_UNAVAILABLE, "edition", "no GB 35181 "
 		    "edition is loaded");
 	/* HAZ-J06: every value is checked before anything is decided. */
-	if ((ed = hz_edition_find(s, edition)) == NULL)
+	if ((ed = hj_edition_find(s, edition)) == NULL)
 		return err_set(e, ERR_INVALID, "edition", "unknown edition %s "
-		    "(loaded: %.100s)", hz_show(edition, v),
-		    hz_edition_names(s, names, sizeof(names)));
+		    "(loaded: %.100s)", hj_show(edition, v),
+		    hj_edition_names(s, names, sizeof(names)));
 	for (i = 0; place != NULL && i < ed->npl && pl == NULL; i++)
 		if (strcmp(ed->pl[i].code, place) == 0)
 			pl = &ed->pl[i];
 	if (pl == NULL)
 		return err_set(e, ERR_INVALID, "place", "unknown place "
-		    "category %s in %s", hz_show(place, v), ed->standard);
-	if ((rc = hz_elements_mark(ed, elements, n, present, e)) < 0)
+		    "category %s in %s", hj_show(place, v), ed->standard);
+	if ((rc = hj_elements_mark(ed, elements, n, present, e)) < 0)
 		return rc;
 	for (i = 0; exclusion != NULL && i < ed->nex && ex == NULL; i++)
 		if (strcmp(ed->ex[i].code, exclusion) == 0)
 			ex = &ed->ex[i];
 	if (exclusion != NULL && ex == NULL)
 		return err_set(e, ERR_INVALID, "exclusion", "unknown exclusion "
-		    "%s in %s", hz_show(exclusion, v), ed->standard);
+		    "%s in %s", hj_show(exclusion, v), ed->standard);
 
 	memset(out, 0, sizeof(*out));
 	out->edition = ed->edition;
@@ -1073,7 +1073,7 @@ hazard_judge(const char *edition, const char *place,
 	if (ex != NULL) {
 		out->outcome = HAZARD_EXCLUDED;
 		out->method = HAZARD_METHOD_NONE;
-		hz_reason(out, "excluded by %s %s (%s): not judged a major "
+		hj_reason(out, "excluded by %s %s (%s): not judged a major "
 		    "hazard", ed->standard, ex->clause, ex->code);
 		return 0;
 	}
@@ -1087,8 +1087,8 @@ hazard_judge(const char *edition, const char *place,
 	if (ndirect > 0) {
 		out->outcome = HAZARD_MAJOR;
 		out->method = HAZARD_METHOD_DIRECT;
-		hz_reason(out, "direct element%s", ndirect > 1 ? "s" : "");
-		hz_reason_codes(out, ed, present, direct, " ");
+		hj_reason(out, "direct element%s", ndirect > 1 ? "s" : "");
+		hj_reason_codes(out, ed, present, direct, " ");
 		return 0;
 	}
 
@@ -1116,16 +1116,16 @@ hazard_judge(const char *edition, const char *place,
 	} else {
 		out->outcome = HAZARD_NOT_MAJOR;
 		out->method = HAZARD_METHOD_NONE;
-		hz_reason(out, "no direct element; closest rule: ");
+		hj_reason(out, "no direct element; closest rule: ");
 	}
 	if (best->any)
-		hz_reason(out, "%d composite element%s for %s (threshold %d)",
+		hj_reason(out, "%d composite element%s for %s (threshold %d)",
 		    best_count, best_count == 1 ? "" : "s", pl->name_en,
 		    best->threshold);
 	else
-		hz_reason(out, "%d of the counted elements for %s (threshold "
+		hj_reason(out, "%d of the counted elements for %s (threshold "
 		    "%d)", best_count, pl->name_en, best->threshold);
-	hz_reason_codes(out, ed, present, best->counts, ": ");
+	hj_reason_codes(out, ed, present, best->counts, ": ");
 	return 0;
 }
 

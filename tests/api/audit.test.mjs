@@ -67,7 +67,7 @@ test('L-1 a scripted series of changes, with two signed tree heads', async () =>
   assert.equal(await srv.auditSize(), size + 1);
   for (let i = 5; i < 9; i++) await createUser(i);
   const g = await sec.get('/api/v1/roles/grid');
-  r = await sec.put('/api/v1/roles/grid/permissions', { permissions: [...g.body.data.permissions, 'hazard:read'] },
+  r = await sec.put('/api/v1/roles/grid/permissions', { permissions: [...g.body.data.permissions, 'hazard:judge'] },
     { 'If-Match': g.headers.get('etag') });
   assert.equal(r.status, 200, r.text);
   const c = await srv.login('a.user2');

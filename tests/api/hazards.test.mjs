@@ -376,6 +376,126 @@ function spawnJob(day) {
   return srv.cli(['job', 'run', 'hazard.escalate'], undefined, { FIREWARDEN_TODAY: day });
 }
 
+test('HAZ-020..023 a GB 35181 judgement with its procedure: major by a direct element sets the level; bad procedures refused', async () => {
+  srv.addUser('hz.lead', 'leader', 'city');
+  const lead = await srv.login('hz.lead');
+  let r = await offA.get('/api/v1/hazard-judge/editions');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.body.data.some((e) => e.edition === '2017'));
+  r = await offA.get('/api/v1/hazard-judge/editions/2017');
+  assert.equal(r.status, 200);
+  assertError(assert, await offA.get('/api/v1/hazard-judge/editions/1999'), 404);
+  let h = await mkHazard(offA, { type_code: 'HZ-FACILITY', description: '商场未设自动喷水灭火系统' });
+  const base = { edition: '2017', place: 'crowded', elements: ['6.6'], procedure: 'discussion',
+    participants: ['甲', '乙', '丙'], conclusion: '构成重大火灾隐患' };
+  const n = srv.count('hazard_judgements');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/judgements`, { ...base, participants: ['甲', '乙'] }), 422, 'policy', 'participants');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/judgements`, { ...base, procedure: 'expert', participants: ['1', '2', '3', '4', '5', '6', '7'], agreeing: 4 }), 422, 'policy', 'agreeing');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/judgements`, { ...base, elements: ['9.9'] }), 400, 'invalid', 'elements');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/judgements`, { ...base, edition: '1999' }), 400, 'invalid', 'edition');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/judgements`, { ...base, place: 'moon' }), 400, 'invalid', 'place');
+  assertError(assert, await grid.post(`/api/v1/hazards/${h.id}/judgements`, base), 403);
+  assert.equal(srv.count('hazard_judgements'), n);
+  r = await offA.post(`/api/v1/hazards/${h.id}/judgements`, base);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.data.outcome, 'major');
+  assert.equal(r.body.data.method, 'direct');
+  assert.equal(r.body.data.edition, '2017');
+  assert.deepEqual(r.body.data.participants, ['甲', '乙', '丙']);
+  h = (await offA.get(`/api/v1/hazards/${h.id}`)).body.data;
+  assert.equal(h.level, 'major');
+  assert.equal(h.judgements.length, 1);
+  // Expert review: 7 experts, 5 agreeing (≥ 2/3), composite below threshold: not major.
+  r = await lead.post(`/api/v1/hazards/${h.id}/judgements`, { ...base, elements: ['7.3.1', '7.3.2'], procedure: 'expert',
+    participants: ['1', '2', '3', '4', '5', '6', '7'], agreeing: 5, conclusion: '不构成' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.data.outcome, 'not-major');
+  assert.equal((await offA.get(`/api/v1/hazards/${h.id}`)).body.data.level, 'general');
+});
+
+test('HAZ-024..027 listing for supervision: major only, town vs city level, progress reports, public list, delist after closing', async () => {
+  let h = await mkHazard(offA, { type_code: 'HZ-FACILITY', description: '酒店未设火灾自动报警系统' });
+  const future = workdays(today(), 20);
+  const body = { level: 'town', body: '东城街道办事处', deadline: future, publish: true };
+  assertError(assert, await townA.post(`/api/v1/hazards/${h.id}/listings`, body), 422, 'policy', 'level');
+  await offA.post(`/api/v1/hazards/${h.id}/judgements`, { edition: '2017', place: 'crowded', elements: ['6.6'],
+    procedure: 'discussion', participants: ['甲', '乙', '丙'], conclusion: '构成重大火灾隐患' });
+  assertError(assert, await townA.post(`/api/v1/hazards/${h.id}/listings`, { ...body, level: 'city' }), 403, 'forbidden', 'level');
+  assertError(assert, await townA.post(`/api/v1/hazards/${h.id}/listings`, { ...body, deadline: '2020-01-01' }), 400, 'invalid', 'deadline');
+  assertError(assert, await townA.post(`/api/v1/hazards/${h.id}/listings`, { ...body, deadline: '2026-02-30' }), 400, 'invalid', 'deadline');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/listings`, body), 403);
+  let r = await townA.post(`/api/v1/hazards/${h.id}/listings`, body);
+  assert.equal(r.status, 201, r.text);
+  let l = r.body.data;
+  assert.match(l.no, /^东莞消督字〔\d{4}〕第\d{4}号$/);
+  assert.equal(l.status, 'listed');
+  assertError(assert, await townA.post(`/api/v1/hazards/${h.id}/listings`, body), 409);
+  // The public sees it without logging in: no personal data.
+  r = await fetch(`${srv.base}/api/v1/public/hazard-listings`);
+  const pub = await r.json();
+  const mine = pub.data.find((x) => x.no === l.no);
+  assert.ok(mine, JSON.stringify(pub));
+  assert.deepEqual(Object.keys(mine).sort(), ['address', 'body', 'deadline', 'description', 'level', 'listed_on', 'no', 'town', 'type', 'unit_name']);
+  // Progress: the unit and the officer report; the board counts them.
+  r = await unitC.post(`/api/v1/hazard-listings/${l.id}/reports`, { text: '已委托施工单位安装报警系统', photos: [await photo(unitC)] });
+  assert.equal(r.status, 201, r.text);
+  r = await townA.get('/api/v1/hazard-listings?status=listed');
+  assert.equal(r.body.data.find((x) => x.id === l.id).reports, 1);
+  // Delisting waits for the hazard to be closed.
+  assertError(assert, await townA.post(`/api/v1/hazard-listings/${l.id}/delist`, { note: '复查合格销案' }, im(l.version)), 422, 'policy', 'status');
+  h = (await offA.get(`/api/v1/hazards/${h.id}`)).body.data;
+  h = (await unitC.post(`/api/v1/hazards/${h.id}/report`, { note: '报警系统已安装调试', photos: [await photo(unitC)] }, im(h.version))).body.data;
+  h = (await offA.post(`/api/v1/hazards/${h.id}/recheck`, { result: 'pass', note: '复查合格' }, im(h.version))).body.data;
+  assert.equal(h.status, 'closed');
+  r = await townA.post(`/api/v1/hazard-listings/${l.id}/delist`, { note: '复查合格销案' }, im(l.version));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data.status, 'delisted');
+  r = await fetch(`${srv.base}/api/v1/public/hazard-listings`);
+  assert.ok(!(await r.json()).data.some((x) => x.no === l.no));
+});
+
+test('HAZ-028..032 temporary seal: at most the catalogue\'s month, extended only while the hazard persists, lifted on application', async () => {
+  let h = await mkHazard(offA, { type_code: 'HZ-RESIDE', description: '三合一场所住人' });
+  const seal = { scope: '一楼仓库', reason: '三合一场所可能造成群死群伤', start_on: today(), days: 30 };
+  const n = srv.count('hazard_seals');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/seals`, { ...seal, days: 31 }), 400, undefined, 'days');
+  assertError(assert, await offA.post(`/api/v1/hazards/${h.id}/seals`, { ...seal, start_on: '2020-01-01' }), 400, 'invalid', 'start_on');
+  assertError(assert, await townA.post(`/api/v1/hazards/${h.id}/seals`, seal), 403);
+  assert.equal(srv.count('hazard_seals'), n);
+  let r = await offA.post(`/api/v1/hazards/${h.id}/seals`, seal);
+  assert.equal(r.status, 201, r.text);
+  let z = r.body.data;
+  assert.equal(z.status, 'active');
+  const end = new Date(Date.parse(today() + 'T00:00:00Z') + 30 * 86400e3).toISOString().slice(0, 10);
+  assert.equal(z.end_on, end);
+  r = await offA.post(`/api/v1/hazard-seals/${z.id}/extend`, { days: 10, reason: '隐患仍未消除' }, im(z.version));
+  assert.equal(r.status, 200, r.text);
+  z = r.body.data;
+  assert.equal(z.extended, true);
+  // The unit applies to lift; the officer refuses, then it applies again and it is lifted.
+  assertError(assert, await offA.post(`/api/v1/hazard-seals/${z.id}/refuse-lift`, { note: '未申请' }, im(z.version)), 422, 'policy', 'status');
+  r = await unitC.post(`/api/v1/hazard-seals/${z.id}/apply-lift`, { request: '已拆除住人隔间' }, im(z.version));
+  assert.equal(r.status, 200, r.text);
+  z = r.body.data;
+  assert.equal(z.status, 'lift_applied');
+  r = await offA.post(`/api/v1/hazard-seals/${z.id}/refuse-lift`, { note: '仍有床铺' }, im(z.version));
+  z = r.body.data;
+  assert.equal(z.status, 'active');
+  z = (await unitC.post(`/api/v1/hazard-seals/${z.id}/apply-lift`, { request: '床铺已全部清理' }, im(z.version))).body.data;
+  r = await offA.post(`/api/v1/hazard-seals/${z.id}/lift`, { note: '现场核查已整改' }, im(z.version));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data.status, 'lifted');
+  assert.equal(r.body.data.lifted_on, today());
+  r = await offA.get('/api/v1/hazard-seals?status=lifted');
+  assert.ok(r.body.data.some((x) => x.id === z.id));
+  // A closed hazard's seal is lifted, not extended.
+  h = (await offA.get(`/api/v1/hazards/${h.id}`)).body.data;
+  let z2 = (await offA.post(`/api/v1/hazards/${h.id}/seals`, seal)).body.data;
+  h = (await unitC.post(`/api/v1/hazards/${h.id}/report`, { note: '已分离住宿', photos: [await photo(unitC)] }, im(h.version))).body.data;
+  h = (await offA.post(`/api/v1/hazards/${h.id}/recheck`, { result: 'pass', note: '合格' }, im(h.version))).body.data;
+  assertError(assert, await offA.post(`/api/v1/hazard-seals/${z2.id}/extend`, { days: 5, reason: '继续查封' }, im(z2.version)), 422, 'policy', 'status');
+});
+
 test('bad inputs name the field and store nothing', async () => {
   const n = srv.count('hazards');
   const bad = [

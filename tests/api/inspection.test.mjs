@@ -443,7 +443,7 @@ test('INS-032..036 a check on a phone: every item, both signatures, the outcome;
   assert.equal(srv.count('hazards'), hz0 + 1);
   const hz = srv.sql(`SELECT deadline, status, item_code, photos FROM hazards WHERE source_id = ${chk.id}`).split('|');
   const want = spawnSync(BIN, ['workdays', 'add', chk.checked_on, '5'], { encoding: 'utf8' }).stdout.trim();
-  assert.deepEqual(hz, [want, 'open', items[0].code, photo.id]);
+  assert.deepEqual(hz, [want, 'ordered', items[0].code, photo.id]);
   assert.equal(Number(srv.sql(`SELECT COUNT(*) FROM files WHERE status = 'attached' AND owner_id = ${chk.id}`)), 3);
   // The hazard is in the unit's risk history (RISK-008).
   const ev = (await off.get(`/api/v1/units/${task.unit_id}/risk/events`)).body.data;

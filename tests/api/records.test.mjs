@@ -74,12 +74,12 @@ test('optimistic locking: role permissions need If-Match too', async () => {
   const g = await sec.get('/api/v1/roles/leader');
   const perms = g.body.data.permissions;
   assertError(assert, await sec.put('/api/v1/roles/leader/permissions', { permissions: perms }), 428, 'precondition_required');
-  const ok = await sec.put('/api/v1/roles/leader/permissions', { permissions: [...perms, 'hazard:read'] }, { 'If-Match': g.headers.get('etag') });
+  const ok = await sec.put('/api/v1/roles/leader/permissions', { permissions: [...perms, 'hazard:seal'] }, { 'If-Match': g.headers.get('etag') });
   assert.equal(ok.status, 200, ok.text);
   assert.notEqual(ok.headers.get('etag'), g.headers.get('etag'));
   const stale = await sec.put('/api/v1/roles/leader/permissions', { permissions: perms }, { 'If-Match': g.headers.get('etag') });
   assertError(assert, stale, 412, 'precondition_failed');
-  assert.ok((await sec.get('/api/v1/roles/leader')).body.data.permissions.includes('hazard:read'));
+  assert.ok((await sec.get('/api/v1/roles/leader')).body.data.permissions.includes('hazard:seal'));
 });
 
 test('Idempotency-Key: a retried POST creates one record and answers the same', async () => {
