@@ -953,41 +953,46 @@ out:
 
 /* One hazard with its history. */
 
+json_t *
+hz_row_obj(struct store_rows *r, const char *const *names, const char *types)
+{
+	json_t	*o = json_object(), *v;
+	int	 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (store_isnull(r, i))
+			v = json_null();
+		else if (types[i] == 'i')
+			v = jx_id(store_int(r, i));
+		else if (types[i] == 'n')
+			v = json_integer(store_int(r, i));
+		else if (types[i] == 'b')
+			v = json_boolean(store_int(r, i));
+		else if (types[i] == 'p')
+			v = hz_csv_ids(store_text(r, i));
+		else if (types[i] == 'j')
+			v = json_loads(store_text(r, i), 0, NULL);
+		else
+			v = json_string(store_text(r, i));
+		json_object_set_new(o, names[i], v ? v : json_null());
+	}
+	return o;
+}
+
 static json_t *
 hz_rows_json(struct store *st, const char *sql, int64_t id,
     const char *const *names, const char *types, int *rcp, struct err *e)
 {
 	struct store_rows	*r = NULL;
-	json_t			*a = json_array(), *o;
-	int			 i, rc;
+	json_t			*a = json_array();
+	int			 rc;
 
 	if ((rc = store_query(st, sql, STORE_ARGS(SV_I(id)), &r, e)) < 0) {
 		*rcp = rc;
 		return a;
 	}
-	while ((rc = store_next(r, e)) == 1) {
-		o = json_object();
-		for (i = 0; names[i] != NULL; i++) {
-			json_t	*v;
-
-			if (store_isnull(r, i))
-				v = json_null();
-			else if (types[i] == 'i')
-				v = jx_id(store_int(r, i));
-			else if (types[i] == 'n')
-				v = json_integer(store_int(r, i));
-			else if (types[i] == 'b')
-				v = json_boolean(store_int(r, i));
-			else if (types[i] == 'p')
-				v = hz_csv_ids(store_text(r, i));
-			else if (types[i] == 'j')
-				v = json_loads(store_text(r, i), 0, NULL);
-			else
-				v = json_string(store_text(r, i));
-			json_object_set_new(o, names[i], v ? v : json_null());
-		}
-		json_array_append_new(a, o);
-	}
+	while ((rc = store_next(r, e)) == 1)
+		json_array_append_new(a, hz_row_obj(r, names, types));
 	store_rows_free(r);
 	*rcp = rc < 0 ? rc : 0;
 	return a;

@@ -78,6 +78,11 @@ int	hz_photos(const json_t *in, const char *key, int64_t *ids, int *n,
  * when absent (def 0: required). */
 int	hz_days(const json_t *in, const char *key, int def, int max,
 	    int *days, struct err *e);
+struct store_rows;
+/* One row as an object: names[i] typed by types[i] — i id, n integer,
+ * b boolean, p comma-separated ids, j JSON text, else text. */
+json_t	*hz_row_obj(struct store_rows *r, const char *const *names,
+	    const char *types);
 /* An ERR_POLICY naming "status" for a step not allowed now. */
 int	hz_bad_state(const char *step, const char *status, const char *rule,
 	    struct err *e);

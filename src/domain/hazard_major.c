@@ -38,32 +38,14 @@ hzm_record(struct store *st, const char *sql, const char *id,
 {
 	struct store_rows	*r = NULL;
 	int64_t			 rid;
-	int			 i, rc;
+	int			 rc;
 
 	if (id == NULL || str_to_i64(id, 1, INT64_MAX, &rid) < 0)
 		return err_set(e, ERR_NOT_FOUND, NULL, "no such %s", what);
 	if ((rc = store_query(st, sql, STORE_ARGS(SV_I(rid)), &r, e)) < 0)
 		return rc;
-	if ((rc = store_next(r, e)) == 1) {
-		*out = json_object();
-		for (i = 0; names[i] != NULL; i++) {
-			json_t	*v;
-
-			if (store_isnull(r, i))
-				v = json_null();
-			else if (types[i] == 'i')
-				v = jx_id(store_int(r, i));
-			else if (types[i] == 'n')
-				v = json_integer(store_int(r, i));
-			else if (types[i] == 'b')
-				v = json_boolean(store_int(r, i));
-			else if (types[i] == 'j')
-				v = json_loads(store_text(r, i), 0, NULL);
-			else
-				v = json_string(store_text(r, i));
-			json_object_set_new(*out, names[i], v ? v : json_null());
-		}
-	}
+	if ((rc = store_next(r, e)) == 1)
+		*out = hz_row_obj(r, names, types);
 	store_rows_free(r);
 	if (rc == 0)
 		return err_set(e, ERR_NOT_FOUND, NULL, "no such %s", what);
@@ -391,31 +373,39 @@ hazard_listing_report_record(struct store *st, const char *id, json_t **out,
 	return 0;
 }
 
-/* The listing (for a step) if who sees its hazard. */
+/*
+ * A listing or seal (for a step) if who sees its hazard: its record by
+ * load(), the hazard into h, the version checked against expected.
+ */
 static int
-hzl_load(struct store *st, const struct actor *who, int64_t lid,
-    int64_t expected, json_t **rec, struct hz *h, struct err *e)
+hzm_load(struct store *st, const struct actor *who, int64_t id,
+    int64_t expected,
+    int (*load)(struct store *, const char *, json_t **, struct err *),
+    const char *what, json_t **rec, struct hz *h, struct err *e)
 {
 	char	s[24];
 	int	rc;
 
-	snprintf(s, sizeof(s), "%lld", (long long)lid);
-	if ((rc = hazard_listing_record(st, s, rec, e)) < 0)
+	snprintf(s, sizeof(s), "%lld", (long long)id);
+	if ((rc = load(st, s, rec, e)) < 0)
 		return rc;
 	rc = hz_load(st, who, strtoll(json_string_value(json_object_get(*rec,
 	    "hazard_id")), NULL, 10), 0, h, e);
 	if (rc == 0 && expected > 0 && expected != json_integer_value(
 	    json_object_get(*rec, "version")))
-		rc = err_set(e, ERR_STALE, "version", "the listing was changed "
-		    "by someone else");
+		rc = err_set(e, ERR_STALE, "version", "the %s was changed by "
+		    "someone else", what);
 	if (rc < 0) {
 		json_decref(*rec);
 		*rec = NULL;
 		return rc == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND, NULL,
-		    "no such listing") : rc;
+		    "no such %s", what) : rc;
 	}
 	return 0;
 }
+
+#define hzl_load(st, who, id, ex, rec, h, e) \
+	hzm_load(st, who, id, ex, hazard_listing_record, "listing", rec, h, e)
 
 int
 hazard_listing_new(struct store *st, struct actor *who, int64_t id,
@@ -767,30 +757,8 @@ hazard_seal_record(struct store *st, const char *id, json_t **out,
 	    "iiisssssbssnssnnns", "seal", out, e);
 }
 
-static int
-hzs_load(struct store *st, const struct actor *who, int64_t sid,
-    int64_t expected, json_t **rec, struct hz *h, struct err *e)
-{
-	char	s[24];
-	int	rc;
-
-	snprintf(s, sizeof(s), "%lld", (long long)sid);
-	if ((rc = hazard_seal_record(st, s, rec, e)) < 0)
-		return rc;
-	rc = hz_load(st, who, strtoll(json_string_value(json_object_get(*rec,
-	    "hazard_id")), NULL, 10), 0, h, e);
-	if (rc == 0 && expected > 0 && expected != json_integer_value(
-	    json_object_get(*rec, "version")))
-		rc = err_set(e, ERR_STALE, "version", "the seal was changed by "
-		    "someone else");
-	if (rc < 0) {
-		json_decref(*rec);
-		*rec = NULL;
-		return rc == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND, NULL,
-		    "no such seal") : rc;
-	}
-	return 0;
-}
+#define hzs_load(st, who, id, ex, rec, h, e) \
+	hzm_load(st, who, id, ex, hazard_seal_record, "seal", rec, h, e)
 
 int
 hazard_seal_new(struct store *st, struct actor *who, int64_t id,
