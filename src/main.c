@@ -29,6 +29,7 @@
 #include "domain/files.h"
 #include "domain/hazard.h"
 #include "domain/hazard_judge.h"
+#include "domain/patrol.h"
 #include "domain/inspection.h"
 #include "domain/notice.h"
 #include "domain/inspection_dir.h"
@@ -74,6 +75,7 @@ static const struct audit_type	main_audit_types[] = {
 	{ "hazard_listing", hazard_listing_record },
 	{ "hazard_listing_report", hazard_listing_report_record },
 	{ "hazard_seal", hazard_seal_record },
+	{ "patrol_record", patrol_record },
 	{ "inspection_item", inspection_dir_item_record },
 	{ "inspector", inspection_dir_inspector_record },
 	{ "inspector_conflict", inspection_dir_conflict_record },
@@ -91,6 +93,7 @@ static const struct audit_type	main_audit_types[] = {
 static const struct files_owner	main_file_owners[] = {
 	{ "inspection_check", inspection_check_can_read },
 	{ "hazard", hazard_can_read },
+	{ "patrol_record", patrol_can_read },
 	{ NULL, NULL },
 };
 
@@ -398,6 +401,13 @@ load_hazard_catalogue(struct err *e)
 	/* GB 35181 editions (HAZ-J01) beside it. */
 	path = xasprintf("%s/hazard", data && *data ? data : "data");
 	rc = hazard_judge_load_dir(path, e);
+	free(path);
+	if (rc < 0)
+		return rc;
+	/* Patrol checklists name hazard types (PAT-001). */
+	path = xasprintf("%s/patrol/checklists.json",
+	    data && *data ? data : "data");
+	rc = patrol_checklists_load(path, e);
 	free(path);
 	return rc;
 }

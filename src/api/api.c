@@ -14,5 +14,6 @@ const struct route *const api_tables[] = {
 	api_risk_routes,
 	api_notice_routes,
 	api_hazard_routes,
+	api_patrol_routes,
 	NULL,
 };
