@@ -1510,3 +1510,38 @@ out:
 	buf_free(&q);
 	return rc;
 }
+
+int
+hazard_unit_moved(struct store *st, struct actor *who, int64_t unit_id,
+    const char *town, int64_t grid_id, struct err *e)
+{
+	struct store_rows	*r = NULL;
+	int64_t			*ids = NULL;
+	size_t			 n = 0, cap = 0, i;
+	int			 rc;
+
+	/* HAZ-006: open hazards follow their unit to its new town or grid,
+	 * so that the new jurisdiction sees them; closed ones stay as they
+	 * were found. */
+	if ((rc = store_query(st, "SELECT id FROM hazards WHERE unit_id = ? "
+	    "AND status <> 'closed' AND (town <> ? OR COALESCE(grid_id, 0) "
+	    "<> ?)", STORE_ARGS(SV_I(unit_id), SV_S(town), SV_I(grid_id)), &r,
+	    e)) < 0)
+		return rc;
+	while ((rc = store_next(r, e)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = xrealloc(ids, cap * sizeof(*ids));
+		}
+		ids[n++] = store_int(r, 0);
+	}
+	store_rows_free(r);
+	for (i = 0; rc == 0 && i < n; i++)
+		if ((rc = store_exec(st, "UPDATE hazards SET town = ?, "
+		    "grid_id = ?, version = version + 1, updated_at = ? WHERE "
+		    "id = ?", STORE_ARGS(SV_S(town), grid_id ? SV_I(grid_id) :
+		    SV_N, SV_I(clock_now()), SV_I(ids[i])), NULL, e)) == 0)
+			rc = hz_audit(st, who, "hazard.relocate", ids[i], e);
+	free(ids);
+	return rc;
+}

@@ -219,6 +219,11 @@ int	hazard_seal_list(struct store *st, struct actor *who,
 int	hazard_seal_record(struct store *st, const char *id, json_t **out,
 	    struct err *e);
 
+/* A unit moved to another town or grid: its open hazards follow
+ * (HAZ-006), each audited as hazard.relocate. */
+int	hazard_unit_moved(struct store *st, struct actor *who, int64_t unit_id,
+	    const char *town, int64_t grid_id, struct err *e);
+
 /* Files attached to a hazard (photos of findings and reports): who
  * sees the hazard may read them. */
 int	hazard_can_read(struct store *st, struct actor *who, int64_t id,

@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "ident.h"
 #include "pii.h"
+#include "hazard.h"
 #include "registry_int.h"
 #include "risk.h"
 
@@ -1120,6 +1121,10 @@ registry_unit_update(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_contacts_save(st, u, 0, e)) < 0)
 		goto out;
 	if ((rc = risk_unit_refresh(st, id, e)) < 0)
+		goto out;
+	if ((strcmp(before->town, u->town) != 0 ||
+	    before->grid_id != u->grid_id) &&
+	    (rc = hazard_unit_moved(st, who, id, u->town, u->grid_id, e)) < 0)
 		goto out;
 	rc = reg_unit_audit(st, who, "unit.update", id, out, e);
 out:

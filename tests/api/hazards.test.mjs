@@ -160,6 +160,26 @@ test('HAZ-006 jurisdiction: another town\'s officer and another unit see nothing
   assert.ok(!r.body.data.some((x) => x.id === h.id));
 });
 
+test('HAZ-006 open hazards follow their unit to another town; closed ones stay as found', async () => {
+  srv.addUser('hz.city', 'officer', 'city');
+  const city = await srv.login('hz.city');
+  const u2 = await mkUnit(city, A);
+  let r = await city.post('/api/v1/hazards', { unit_id: u2.id, type_code: 'HZ-EXIT', description: '搬迁前的隐患' });
+  assert.equal(r.status, 201, r.text);
+  const open = r.body.data;
+  r = await city.post('/api/v1/hazards', { unit_id: u2.id, type_code: 'HZ-LANE', description: '已当场整改', on_spot: true });
+  const closed = r.body.data;
+  r = await city.patch(`/api/v1/units/${u2.id}`, { town: B }, im(u2.version));
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await offB.get(`/api/v1/hazards/${open.id}`)).status, 200);
+  assertError(assert, await offA.get(`/api/v1/hazards/${open.id}`), 404);
+  const c = (await city.get(`/api/v1/hazards/${closed.id}`)).body.data;
+  assert.equal(c.town, A);
+  const o = (await city.get(`/api/v1/hazards/${open.id}`)).body.data;
+  assert.equal(o.town, B);
+  assert.equal(o.version, open.version + 1);
+});
+
 test('HAZ-009..011 order → report with photos → re-check fail (returned) → report → pass (closed)', async () => {
   let h = await mkHazard(offA, { decide_later: true, type_code: 'HZ-FACILITY', description: '灭火器压力不足' });
   assert.equal(h.status, 'found');
