@@ -517,6 +517,16 @@ hz_step(struct store *st, const struct actor *who, int64_t hid,
 }
 
 int
+hz_closed_count(struct store *st, const char *town, struct err *e)
+{
+	/* HAZ-018: closed per town and year, counted as they close. */
+	return store_exec(st, "INSERT INTO hazard_closed (town, year, n) VALUES "
+	    "(?, ?, 1) ON CONFLICT (town, year) DO UPDATE SET n = "
+	    "hazard_closed.n + 1", STORE_ARGS(SV_S(town), SV_I(hz_year())),
+	    NULL, e);
+}
+
+int
 hz_audit(struct store *st, struct actor *who, const char *action,
     int64_t hid, struct err *e)
 {
@@ -824,7 +834,7 @@ hazard_create(struct store *st, struct actor *who, const struct hazard_new *h,
 	    h->on_spot ? SV_S("on_spot") : SV_N,
 	    h->on_spot ? SV_S(today) : SV_N, SV_I(now), SV_I(now), SV_S(by)),
 	    NULL, e);
-	if (rc < 0)
+	if (rc < 0 || (h->on_spot && (rc = hz_closed_count(st, town, e)) < 0))
 		goto out;
 	if (h->attach_photos && h->nphotos > 0 &&
 	    (rc = files_attach(st, who, h->photos, h->nphotos, "hazard", hid,
@@ -1455,8 +1465,9 @@ hazard_summary(struct store *st, struct actor *who, json_t **out,
 	struct hz_scope		 sc;
 	struct store_rows	*r = NULL;
 	struct buf		 w, q;
+	json_t			*o;
 	char			*like[2] = { NULL, NULL };
-	char			 today[HZ_DATE_LEN + 1], year[5];
+	char			 today[HZ_DATE_LEN + 1];
 	int			 n = 0, rc;
 
 	memset(&f, 0, sizeof(f));
@@ -1465,38 +1476,77 @@ hazard_summary(struct store *st, struct actor *who, json_t **out,
 	if ((rc = reg_need(who, "hazard:read", e)) < 0)
 		return rc;
 	hz_today(today);
-	memcpy(year, today, 4);
-	year[4] = '\0';
 	args[0] = SV_S(today);
-	args[1] = SV_S(year);
-	if ((rc = hz_where(who, &f, &sc, &w, args + 2, &n, like, e)) < 0)
+	if ((rc = hz_where(who, &f, &sc, &w, args + 1, &n, like, e)) < 0)
 		goto out;
-	/* HAZ-018: one pass over the scope, grouped by town. */
-	buf_printf(&q, "SELECT h.town, t.name, "
-	    "SUM(CASE WHEN h.status <> 'closed' THEN 1 ELSE 0 END), "
-	    "SUM(CASE WHEN h.status <> 'closed' AND h.step_due < ? THEN 1 "
-	    "ELSE 0 END), "
-	    "SUM(CASE WHEN h.status <> 'closed' AND h.escalation > 0 THEN 1 "
-	    "ELSE 0 END), "
-	    "SUM(CASE WHEN h.status <> 'closed' AND h.level = 'major' THEN 1 "
-	    "ELSE 0 END), "
-	    "SUM(CASE WHEN h.status = 'closed' AND substr(h.closed_on, 1, 4) "
-	    "= ? THEN 1 ELSE 0 END), COUNT(*) "
-	    "FROM hazards h LEFT JOIN towns t ON t.code = h.town%s "
-	    "GROUP BY h.town, t.name ORDER BY h.town", w.data);
-	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
+	/* HAZ-018: open hazards through the covering partial index
+	 * hazards_open; the towns' names and closed counts joined after. */
+	buf_printf(&q, "SELECT h.town, COUNT(*), "
+	    "SUM(CASE WHEN h.step_due < ? THEN 1 ELSE 0 END), "
+	    "SUM(CASE WHEN h.escalation > 0 THEN 1 ELSE 0 END), "
+	    "SUM(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END) "
+	    "FROM hazards h%s AND h.status <> 'closed' GROUP BY h.town",
+	    w.data);
+	if ((rc = store_query(st, q.data, args, n + 1, &r, e)) < 0)
 		goto out;
-	*out = json_array();
+	o = json_object();
 	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*out, json_pack("{s:s, s:s?, s:I, s:I, "
-		    "s:I, s:I, s:I, s:I}", "town", store_text(r, 0),
-		    "town_name", store_isnull(r, 1) ? NULL : store_text(r, 1),
-		    "open", (json_int_t)store_int(r, 2),
-		    "overdue", (json_int_t)store_int(r, 3),
-		    "escalated", (json_int_t)store_int(r, 4),
-		    "major", (json_int_t)store_int(r, 5),
-		    "closed_this_year", (json_int_t)store_int(r, 6),
-		    "total", (json_int_t)store_int(r, 7)));
+		json_object_set_new(o, store_text(r, 0), json_pack("{s:I, s:I, "
+		    "s:I, s:I}", "open", (json_int_t)store_int(r, 1),
+		    "overdue", (json_int_t)store_int(r, 2),
+		    "escalated", (json_int_t)store_int(r, 3),
+		    "major", (json_int_t)store_int(r, 4)));
+	store_rows_free(r);
+	r = NULL;
+	if (rc < 0) {
+		json_decref(o);
+		goto out;
+	}
+	/* The towns of the scope, each with its closed count this year. */
+	if (sc.is_dept || (sc.rs.kind != RS_ALL && sc.rs.kind != RS_TOWN &&
+	    sc.rs.kind != RS_GRID && sc.rs.kind != RS_UNIT)) {
+		/* a department: only the towns its hazards are in */
+		rc = store_query(st, "SELECT t.code, t.name, 0 FROM towns t "
+		    "ORDER BY t.sort_order", STORE_NOARGS, &r, e);
+	} else
+		rc = store_query(st, "SELECT t.code, t.name, COALESCE((SELECT "
+		    "c.n FROM hazard_closed c WHERE c.town = t.code AND "
+		    "c.year = ?), 0) FROM towns t ORDER BY t.sort_order",
+		    STORE_ARGS(SV_I(hz_year())), &r, e);
+	if (rc < 0) {
+		json_decref(o);
+		goto out;
+	}
+	*out = json_array();
+	while ((rc = store_next(r, e)) == 1) {
+		const char	*code = store_text(r, 0);
+		json_t		*x = json_object_get(o, code);
+		int		 mine;
+
+		switch (sc.is_dept ? RS_NONE : sc.rs.kind) {
+		case RS_ALL:
+			mine = 1;
+			break;
+		case RS_TOWN:
+			mine = strcmp(sc.rs.town, code) == 0;
+			break;
+		default:
+			/* grid, unit, department: where they have hazards */
+			mine = x != NULL;
+		}
+		if (!mine)
+			continue;
+		x = x ? json_incref(x) : json_pack("{s:i, s:i, s:i, s:i}",
+		    "open", 0, "overdue", 0, "escalated", 0, "major", 0);
+		json_object_set_new(x, "town", json_string(code));
+		json_object_set_new(x, "town_name", json_string(store_text(r,
+		    1)));
+		json_object_set_new(x, "closed_this_year", json_integer(
+		    sc.rs.kind == RS_ALL || sc.rs.kind == RS_TOWN ?
+		    store_int(r, 2) : 0));
+		json_array_append_new(*out, x);
+	}
+	json_decref(o);
 	if (rc < 0) {
 		json_decref(*out);
 		*out = NULL;

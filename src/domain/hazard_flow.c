@@ -197,6 +197,8 @@ hazard_recheck(struct store *st, struct actor *who, int64_t id,
 		    "closed_on = ?, version = version + 1, updated_at = ? "
 		    "WHERE id = ? AND version = ?", STORE_ARGS(SV_S(today),
 		    SV_I(now), SV_I(id), SV_I(h.version)), &ch, e);
+		if (rc == 0 && ch == 1)
+			rc = hz_closed_count(st, h.town, e);
 		*due = '\0';
 	} else {
 		/* HAZ-011: sent back with a new deadline. */
@@ -259,6 +261,7 @@ hazard_dismiss(struct store *st, struct actor *who, int64_t id,
 	    "version = version + 1, updated_at = ? WHERE id = ? AND "
 	    "version = ?", STORE_ARGS(SV_S(today), SV_I(clock_now()), SV_I(id),
 	    SV_I(h.version)), &ch, e)) < 0 || (rc = hz_changed(ch, e)) < 0 ||
+	    (rc = hz_closed_count(st, h.town, e)) < 0 ||
 	    (rc = hz_step(st, who, id, "dismiss", h.status, "closed", why, "",
 	    NULL, e)) < 0)
 		goto out;

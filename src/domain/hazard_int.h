@@ -62,6 +62,8 @@ int	hz_step(struct store *st, const struct actor *who, int64_t hid,
 	    const char *action, const char *from, const char *to,
 	    const char *note, const char *photos, const char *due,
 	    struct err *e);
+/* One more hazard closed this year in town (HAZ-018). */
+int	hz_closed_count(struct store *st, const char *town, struct err *e);
 /* Audit the hazard's stored record after a change. */
 int	hz_audit(struct store *st, struct actor *who, const char *action,
 	    int64_t hid, struct err *e);

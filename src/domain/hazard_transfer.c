@@ -218,13 +218,16 @@ hzt_hazard(struct store *st, struct actor *who, int64_t hid,
 {
 	struct store_rows	*r = NULL;
 	char			 from[16] = "", today[HZ_DATE_LEN + 1];
+	char			 town[REG_TOWN_LEN + 1] = "";
 	int			 rc;
 
-	if ((rc = store_query(st, "SELECT status FROM hazards WHERE id = ?",
-	    STORE_ARGS(SV_I(hid)), &r, e)) < 0)
+	if ((rc = store_query(st, "SELECT status, town FROM hazards WHERE "
+	    "id = ?", STORE_ARGS(SV_I(hid)), &r, e)) < 0)
 		return rc;
-	if ((rc = store_next(r, e)) == 1)
+	if ((rc = store_next(r, e)) == 1) {
 		snprintf(from, sizeof(from), "%s", store_text(r, 0));
+		snprintf(town, sizeof(town), "%s", store_text(r, 1));
+	}
 	store_rows_free(r);
 	if (rc < 0)
 		return rc;
@@ -236,6 +239,9 @@ hzt_hazard(struct store *st, struct actor *who, int64_t hid,
 	    due ? SV_S(due) : SV_N, close_reason ? SV_S(close_reason) : SV_N,
 	    close_reason ? SV_S(today) : SV_N, SV_I(clock_now()), SV_I(hid)),
 	    NULL, e)) < 0)
+		return rc;
+	if (strcmp(status, "closed") == 0 &&
+	    (rc = hz_closed_count(st, town, e)) < 0)
 		return rc;
 	if ((rc = hz_step(st, who, hid, action, from, status, note, photos,
 	    due, e)) < 0)

@@ -343,10 +343,12 @@ test('HAZ-007, HAZ-018 lists filter, sort and page; export as CSV and Excel; tow
   const s = r.body.data[0];
   assert.equal(s.town, A);
   assert.equal(s.town_name, '东城街道');
-  const all = Number(srv.sql(`SELECT COUNT(*) FROM hazards WHERE town = '${A}'`));
-  const open = Number(srv.sql(`SELECT COUNT(*) FROM hazards WHERE town = '${A}' AND status <> 'closed'`));
-  assert.equal(s.total, all);
-  assert.equal(s.open, open);
+  const q = (w) => Number(srv.sql(`SELECT COUNT(*) FROM hazards WHERE town = '${A}' AND ${w}`));
+  assert.equal(s.open, q("status <> 'closed'"));
+  assert.equal(s.major, q("status <> 'closed' AND level = 'major'"));
+  assert.equal(s.overdue, q(`status <> 'closed' AND step_due < '${today()}'`));
+  assert.equal(s.closed_this_year, q(`status = 'closed' AND closed_on >= '${today().slice(0, 4)}-01-01'`));
+  assert.ok(s.closed_this_year > 0);
 });
 
 test('HAZ-019 the escalation job: overdue to the town, later to the city; transfers flagged; replayed with FIREWARDEN_TODAY', async () => {
