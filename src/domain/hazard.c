@@ -338,19 +338,12 @@ hazard_clock(const char *name)
 
 /* Numbers. */
 
-static const char hz_sql_next_no[] =
-    "INSERT INTO doc_counters (series, year, last) VALUES (?, ?, 1) "
-    "ON CONFLICT (series, year) DO UPDATE SET last = doc_counters.last + 1 "
-    "RETURNING last";
-
 int
 hazard_next_no(struct store *st, const char *series, int year, char **out,
     struct err *e)
 {
-	const char	*t = NULL, *p;
-	struct buf	 b;
-	int64_t		 seq;
-	int		 i, rc, width;
+	const char	*t = NULL;
+	int		 i;
 
 	for (i = 0; hz_cat != NULL && hz_series[i] != NULL; i++)
 		if (strcmp(hz_series[i], series) == 0)
@@ -358,49 +351,12 @@ hazard_next_no(struct store *st, const char *series, int year, char **out,
 	if (t == NULL)
 		return err_set(e, ERR_INTERNAL, NULL, "no number series %s",
 		    series);
-	if ((rc = store_query_int(st, hz_sql_next_no, STORE_ARGS(SV_S(series),
-	    SV_I(year)), &seq, e)) < 0)
-		return rc;
-	buf_init(&b);
-	for (p = t; *p != '\0'; p++) {
-		if (strncmp(p, "{year}", 6) == 0) {
-			buf_printf(&b, "%04d", year);
-			p += 5;
-		} else if (strncmp(p, "{seq}", 5) == 0) {
-			buf_printf(&b, "%lld", (long long)seq);
-			p += 4;
-		} else if (strncmp(p, "{seq:0", 6) == 0 && p[6] >= '1' &&
-		    p[6] <= '9' && p[7] == '}') {
-			width = p[6] - '0';
-			buf_printf(&b, "%0*lld", width, (long long)seq);
-			p += 7;
-		} else
-			buf_addc(&b, *p);
-	}
-	*out = buf_release(&b);
-	return 0;
+	return rec_next_no(st, series, t, year, out, e);
 }
 
 /* Shared helpers. */
 
-void
-hz_today(char out[HZ_DATE_LEN + 1])
-{
-	time_t		t = (time_t)clock_now() + 8 * 3600;
-	struct tm	tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, HZ_DATE_LEN + 1, "%Y-%m-%d", &tm);
-}
-
-int
-hz_year(void)
-{
-	char	d[HZ_DATE_LEN + 1];
-
-	hz_today(d);
-	return atoi(d);
-}
 
 void
 hz_scope_of(const struct actor *who, struct hz_scope *s)
@@ -522,7 +478,7 @@ hz_closed_count(struct store *st, const char *town, struct err *e)
 	/* HAZ-018: closed per town and year, counted as they close. */
 	return store_exec(st, "INSERT INTO hazard_closed (town, year, n) VALUES "
 	    "(?, ?, 1) ON CONFLICT (town, year) DO UPDATE SET n = "
-	    "hazard_closed.n + 1", STORE_ARGS(SV_S(town), SV_I(hz_year())),
+	    "hazard_closed.n + 1", STORE_ARGS(SV_S(town), SV_I(rec_year())),
 	    NULL, e);
 }
 
@@ -542,99 +498,9 @@ hz_audit(struct store *st, struct actor *who, const char *action,
 	return rc;
 }
 
-int
-hz_only(const json_t *in, const char *const *allowed, struct err *e)
-{
-	const char	*k;
-	json_t		*v;
-	int		 i;
 
-	if (in == NULL)
-		return 0;
-	if (!json_is_object(in))
-		return err_set(e, ERR_TYPE, NULL, "the body must be an object");
-	json_object_foreach((json_t *)(uintptr_t)in, k, v) {
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], k) == 0)
-				break;
-		if (allowed[i] == NULL)
-			return err_set(e, ERR_UNKNOWN_FIELD, k, "unknown field "
-			    "%s", k);
-	}
-	return 0;
-}
 
-int
-hz_opt_text(const json_t *in, const char *key, size_t min, size_t max,
-    char **out, struct err *e)
-{
-	json_t	*v = in ? json_object_get(in, key) : NULL;
 
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	return reg_text(v, key, min, max, out, e);
-}
-
-int
-hz_photos(const json_t *in, const char *key, int64_t *ids, int *n,
-    char **csv, struct err *e)
-{
-	json_t		*v = in ? json_object_get(in, key) : NULL, *x;
-	struct buf	 b;
-	size_t		 i;
-	int		 j, rc;
-
-	*n = 0;
-	*csv = NULL;
-	if (v == NULL || json_is_null(v)) {
-		*csv = xstrdup("");
-		return 0;
-	}
-	if (!json_is_array(v) || json_array_size(v) > HZ_PHOTOS_MAX)
-		return err_set(e, ERR_INVALID, key, "%s must be a list of at "
-		    "most %d file ids", key, HZ_PHOTOS_MAX);
-	buf_init(&b);
-	json_array_foreach(v, i, x) {
-		if ((rc = reg_json_id(x, key, &ids[i], e)) < 0) {
-			buf_free(&b);
-			return rc;
-		}
-		for (j = 0; j < (int)i; j++)
-			if (ids[j] == ids[i]) {
-				buf_free(&b);
-				return err_set(e, ERR_INVALID, key, "file %lld "
-				    "is listed twice", (long long)ids[i]);
-			}
-		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
-	}
-	*n = (int)json_array_size(v);
-	*csv = b.data ? buf_release(&b) : xstrdup("");
-	return 0;
-}
-
-int
-hz_days(const json_t *in, const char *key, int def, int max, int *days,
-    struct err *e)
-{
-	json_t	*v = in ? json_object_get(in, key) : NULL;
-
-	if (v == NULL || json_is_null(v)) {
-		if (def == 0)
-			return err_set(e, ERR_MISSING, key, "%s is required",
-			    key);
-		*days = def;
-		return 0;
-	}
-	if (!json_is_integer(v))
-		return err_set(e, ERR_TYPE, key, "%s must be a whole number of "
-		    "working days", key);
-	if (json_integer_value(v) < 1 || json_integer_value(v) > max)
-		return err_set(e, ERR_RANGE, key, "%s must be 1 to %d working "
-		    "days", key, max);
-	*days = (int)json_integer_value(v);
-	return 0;
-}
 
 int
 hz_bad_state(const char *step, const char *status, const char *rule,
@@ -653,23 +519,6 @@ static const char hz_sql_record[] =
     "notice_no, close_reason, closed_on, version, created_at, updated_at, "
     "created_by FROM hazards WHERE id = ?";
 
-static json_t *
-hz_csv_ids(const char *s)
-{
-	json_t		*a = json_array();
-	const char	*p = s;
-	char		*end;
-	long long	 v;
-
-	while (p != NULL && *p != '\0') {
-		v = strtoll(p, &end, 10);
-		if (end == p)
-			break;
-		json_array_append_new(a, jx_id(v));
-		p = *end == ',' ? end + 1 : end;
-	}
-	return a;
-}
 
 static json_t *
 hz_text_or_null(struct store_rows *r, int col)
@@ -698,7 +547,7 @@ hz_row_json(struct store_rows *r)
 	json_object_set_new(o, "legal_basis", hz_text_or_null(r, 10));
 	json_object_set_new(o, "location", hz_text_or_null(r, 11));
 	json_object_set_new(o, "dept", json_string(store_text(r, 12)));
-	json_object_set_new(o, "photos", hz_csv_ids(store_text(r, 13)));
+	json_object_set_new(o, "photos", rec_csv_ids(store_text(r, 13)));
 	json_object_set_new(o, "found_on", json_string(store_text(r, 14)));
 	json_object_set_new(o, "deadline", hz_text_or_null(r, 15));
 	json_object_set_new(o, "status", json_string(store_text(r, 16)));
@@ -786,7 +635,7 @@ hazard_create(struct store *st, struct actor *who, const struct hazard_new *h,
 		return rc;
 	if (rc == 0)
 		return err_set(e, ERR_NOT_FOUND, "unit_id", "no such unit");
-	hz_today(today);
+	rec_today(today);
 	max = hazard_clock("max_deadline_days");
 	if (h->on_spot) {
 		status = "closed";
@@ -805,11 +654,11 @@ hazard_create(struct store *st, struct actor *who, const struct hazard_new *h,
 		if ((rc = calendar_add_workdays(today, days, deadline, e)) < 0)
 			return rc;
 		memcpy(due, deadline, sizeof(due));
-		if ((rc = hazard_next_no(st, "notice", hz_year(), &notice,
+		if ((rc = hazard_next_no(st, "notice", rec_year(), &notice,
 		    e)) < 0)
 			return rc;
 	}
-	if ((rc = hazard_next_no(st, "hazard", hz_year(), &no, e)) < 0)
+	if ((rc = hazard_next_no(st, "hazard", rec_year(), &no, e)) < 0)
 		goto out;
 	for (i = 0; i < h->nphotos; i++)
 		buf_printf(&ph, "%s%lld", i ? "," : "",
@@ -887,7 +736,7 @@ hazard_new_api(struct store *st, struct actor *who, const json_t *in,
 
 	memset(&h, 0, sizeof(h));
 	if ((rc = reg_need(who, "hazard:write", e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if ((v = json_object_get(in, "unit_id")) == NULL)
 		return err_set(e, ERR_MISSING, "unit_id", "unit_id is required");
@@ -925,7 +774,7 @@ hazard_new_api(struct store *st, struct actor *who, const json_t *in,
 	if (json_is_true(v) && h.on_spot)
 		return err_set(e, ERR_INVALID, "decide_later", "a hazard "
 		    "corrected on the spot has nothing left to decide");
-	if ((rc = hz_days(in, "deadline_days", ty->deadline_days,
+	if ((rc = rec_days(in, "deadline_days", ty->deadline_days,
 	    hazard_clock("max_deadline_days"), &h.deadline_days, e)) < 0)
 		return rc;
 	if (json_is_true(v))
@@ -934,8 +783,8 @@ hazard_new_api(struct store *st, struct actor *who, const json_t *in,
 		return err_set(e, ERR_MISSING, "description", "description is "
 		    "required");
 	if ((rc = reg_text(v, "description", 2, HZ_NOTE_MAX, &desc, e)) < 0 ||
-	    (rc = hz_opt_text(in, "location", 1, 200, &where, e)) < 0 ||
-	    (rc = hz_photos(in, "photos", photos, &n, &csv, e)) < 0)
+	    (rc = rec_opt_text(in, "location", 1, 200, &where, e)) < 0 ||
+	    (rc = rec_photos(in, "photos", photos, &n, &csv, e)) < 0)
 		goto out;
 	/* The unit must be one who sees (HAZ-006). */
 	if ((rc = reg_unit_loc(st, who, h.unit_id, &loc, e)) < 0) {
@@ -963,31 +812,6 @@ out:
 
 /* One hazard with its history. */
 
-json_t *
-hz_row_obj(struct store_rows *r, const char *const *names, const char *types)
-{
-	json_t	*o = json_object(), *v;
-	int	 i;
-
-	for (i = 0; names[i] != NULL; i++) {
-		if (store_isnull(r, i))
-			v = json_null();
-		else if (types[i] == 'i')
-			v = jx_id(store_int(r, i));
-		else if (types[i] == 'n')
-			v = json_integer(store_int(r, i));
-		else if (types[i] == 'b')
-			v = json_boolean(store_int(r, i));
-		else if (types[i] == 'p')
-			v = hz_csv_ids(store_text(r, i));
-		else if (types[i] == 'j')
-			v = json_loads(store_text(r, i), 0, NULL);
-		else
-			v = json_string(store_text(r, i));
-		json_object_set_new(o, names[i], v ? v : json_null());
-	}
-	return o;
-}
 
 static json_t *
 hz_rows_json(struct store *st, const char *sql, int64_t id,
@@ -1002,7 +826,7 @@ hz_rows_json(struct store *st, const char *sql, int64_t id,
 		return a;
 	}
 	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(a, hz_row_obj(r, names, types));
+		json_array_append_new(a, rec_row_obj(r, names, types));
 	store_rows_free(r);
 	*rcp = rc < 0 ? rc : 0;
 	return a;
@@ -1101,7 +925,7 @@ hazard_get(struct store *st, struct actor *who, int64_t id, json_t **out,
 	{
 		char	today[HZ_DATE_LEN + 1];
 
-		hz_today(today);
+		rec_today(today);
 		json_object_set_new(o, "overdue", json_boolean(
 		    strcmp(h.status, "closed") != 0 && *h.step_due &&
 		    strcmp(h.step_due, today) < 0));
@@ -1236,7 +1060,7 @@ hz_where(const struct actor *who, const struct hazard_filter *f,
 	if (f->overdue) {
 		char	*t = xcalloc(1, HZ_DATE_LEN + 1);
 
-		hz_today(t);
+		rec_today(t);
 		buf_adds(b, " AND h.status <> 'closed' AND h.step_due < ?");
 		args[n++] = SV_S(t);
 		like[1] = t;
@@ -1343,7 +1167,7 @@ hazard_list(struct store *st, struct actor *who, const struct hazard_filter *f,
 	args[n + 1] = SV_I(offset);
 	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	*items = json_array();
 	while ((rc = store_next(r, e)) == 1)
 		json_array_append_new(*items, hz_list_row(r, today));
@@ -1414,7 +1238,7 @@ hazard_export(struct store *st, struct actor *who,
 	args[n] = SV_I(max);
 	if ((rc = store_query(st, q.data, args, n + 1, &r, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	while ((rc = store_next(r, e)) == 1) {
 		const struct hazard_type *ty = hazard_type_find(store_text(r,
 		    5));
@@ -1475,7 +1299,7 @@ hazard_summary(struct store *st, struct actor *who, json_t **out,
 	buf_init(&q);
 	if ((rc = reg_need(who, "hazard:read", e)) < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	args[0] = SV_S(today);
 	if ((rc = hz_where(who, &f, &sc, &w, args + 1, &n, like, e)) < 0)
 		goto out;
@@ -1512,7 +1336,7 @@ hazard_summary(struct store *st, struct actor *who, json_t **out,
 		rc = store_query(st, "SELECT t.code, t.name, COALESCE((SELECT "
 		    "c.n FROM hazard_closed c WHERE c.town = t.code AND "
 		    "c.year = ?), 0) FROM towns t ORDER BY t.sort_order",
-		    STORE_ARGS(SV_I(hz_year())), &r, e);
+		    STORE_ARGS(SV_I(rec_year())), &r, e);
 	if (rc < 0) {
 		json_decref(o);
 		goto out;

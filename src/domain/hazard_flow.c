@@ -59,18 +59,18 @@ hazard_order(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:write", e)) < 0 ||
 	    (rc = hz_load(st, who, id, expected, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(h.status, "found") != 0)
 		return hz_bad_state("ordered", h.status, "HAZ-009", e);
 	ty = hazard_type_find(h.type_code);
-	if ((rc = hz_days(in, "deadline_days", ty ? ty->deadline_days : 10,
+	if ((rc = rec_days(in, "deadline_days", ty ? ty->deadline_days : 10,
 	    hazard_clock("max_deadline_days"), &days, e)) < 0 ||
-	    (rc = hz_opt_text(in, "note", 1, HZ_NOTE_MAX, &note, e)) < 0)
+	    (rc = rec_opt_text(in, "note", 1, HZ_NOTE_MAX, &note, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = calendar_add_workdays(today, days, due, e)) < 0 ||
-	    (rc = hazard_next_no(st, "notice", hz_year(), &notice, e)) < 0)
+	    (rc = hazard_next_no(st, "notice", rec_year(), &notice, e)) < 0)
 		goto out;
 	if ((rc = store_exec(st, "UPDATE hazards SET status = 'ordered', "
 	    "deadline = ?, step_due = ?, notice_no = ?, escalation = 0, "
@@ -110,14 +110,14 @@ hazard_report(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:report", e)) < 0 ||
 	    (rc = hz_load(st, who, id, expected, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(h.status, "ordered") != 0)
 		return hz_bad_state("reported", h.status, "HAZ-010", e);
 	if ((v = json_object_get(in, "note")) == NULL)
 		return err_set(e, ERR_MISSING, "note", "say what was done");
 	if ((rc = reg_text(v, "note", 2, HZ_NOTE_MAX, &note, e)) < 0 ||
-	    (rc = hz_photos(in, "photos", photos, &n, &csv, e)) < 0)
+	    (rc = rec_photos(in, "photos", photos, &n, &csv, e)) < 0)
 		goto out;
 	/* HAZ-010: a report shows the rectification. */
 	if (n == 0) {
@@ -125,7 +125,7 @@ hazard_report(struct store *st, struct actor *who, int64_t id,
 		    "the rectification is required (HAZ-010)");
 		goto out;
 	}
-	hz_today(today);
+	rec_today(today);
 	if ((rc = calendar_add_workdays(today, hazard_clock("recheck_days"),
 	    due, e)) < 0)
 		goto out;
@@ -166,7 +166,7 @@ hazard_recheck(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:write", e)) < 0 ||
 	    (rc = hz_load(st, who, id, expected, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(h.status, "reported") != 0 &&
 	    strcmp(h.status, "ordered") != 0)
@@ -183,9 +183,9 @@ hazard_recheck(struct store *st, struct actor *who, int64_t id,
 		return err_set(e, ERR_MISSING, "note", "say what the re-check "
 		    "found");
 	if ((rc = reg_text(v, "note", 2, HZ_NOTE_MAX, &note, e)) < 0 ||
-	    (rc = hz_photos(in, "photos", photos, &n, &csv, e)) < 0)
+	    (rc = rec_photos(in, "photos", photos, &n, &csv, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	if (strcmp(result, "pass") == 0) {
 		if (json_object_get(in, "deadline_days") != NULL) {
 			rc = err_set(e, ERR_INVALID, "deadline_days", "a passed "
@@ -202,7 +202,7 @@ hazard_recheck(struct store *st, struct actor *who, int64_t id,
 		*due = '\0';
 	} else {
 		/* HAZ-011: sent back with a new deadline. */
-		if ((rc = hz_days(in, "deadline_days", 0,
+		if ((rc = rec_days(in, "deadline_days", 0,
 		    hazard_clock("max_deadline_days"), &days, e)) < 0 ||
 		    (rc = calendar_add_workdays(today, days, due, e)) < 0)
 			goto out;
@@ -245,7 +245,7 @@ hazard_dismiss(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:write", e)) < 0 ||
 	    (rc = hz_load(st, who, id, expected, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(h.status, "found") != 0)
 		return hz_bad_state("dismissed", h.status, "HAZ-012", e);
@@ -255,7 +255,7 @@ hazard_dismiss(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_text(v, "reason", HZ_REASON_MIN, HZ_NOTE_MAX, &why,
 	    e)) < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = store_exec(st, "UPDATE hazards SET status = 'closed', "
 	    "step_due = NULL, close_reason = 'not_hazard', closed_on = ?, "
 	    "version = version + 1, updated_at = ? WHERE id = ? AND "

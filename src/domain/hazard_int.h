@@ -11,15 +11,16 @@
 #include <jansson.h>
 
 #include "../core/err.h"
+#include "rec.h"
 #include "registry_int.h"
 
 struct store;
 struct actor;
 
-#define HZ_DATE_LEN	10
+#define HZ_DATE_LEN	REC_DATE_LEN
 #define HZ_NOTE_MAX	2000
 #define HZ_REASON_MIN	4
-#define HZ_PHOTOS_MAX	20
+#define HZ_PHOTOS_MAX	REC_PHOTOS_MAX
 
 /* Who sees which hazards: the registry's scope, or a department. */
 struct hz_scope {
@@ -47,8 +48,6 @@ struct hz {
 	int	 returns;
 };
 
-void	hz_today(char out[HZ_DATE_LEN + 1]);
-int	hz_year(void);
 void	hz_scope_of(const struct actor *who, struct hz_scope *s);
 /*
  * Load hazard id if who may see it (ERR_NOT_FOUND otherwise, so that a
@@ -67,24 +66,6 @@ int	hz_closed_count(struct store *st, const char *town, struct err *e);
 /* Audit the hazard's stored record after a change. */
 int	hz_audit(struct store *st, struct actor *who, const char *action,
 	    int64_t hid, struct err *e);
-/* Reject keys of in not among the NULL-terminated allowed. */
-int	hz_only(const json_t *in, const char *const *allowed, struct err *e);
-/* Optional text field: NULL when absent or null; else min..max chars. */
-int	hz_opt_text(const json_t *in, const char *key, size_t min, size_t max,
-	    char **out, struct err *e);
-/* An optional list of photo file ids (≤ HZ_PHOTOS_MAX) into ids/n and a
- * comma-separated string (new, "" for none). */
-int	hz_photos(const json_t *in, const char *key, int64_t *ids, int *n,
-	    char **csv, struct err *e);
-/* A whole number of working days in 1..max from in[key]; *days = def
- * when absent (def 0: required). */
-int	hz_days(const json_t *in, const char *key, int def, int max,
-	    int *days, struct err *e);
-struct store_rows;
-/* One row as an object: names[i] typed by types[i] — i id, n integer,
- * b boolean, p comma-separated ids, j JSON text, else text. */
-json_t	*hz_row_obj(struct store_rows *r, const char *const *names,
-	    const char *types);
 /* An ERR_POLICY naming "status" for a step not allowed now. */
 int	hz_bad_state(const char *step, const char *status, const char *rule,
 	    struct err *e);

@@ -149,7 +149,7 @@ hazard_job_escalate(struct store *st, struct actor *who, struct buf *detail,
 	int64_t	town = 0, city = 0, transfers = 0;
 	int	more, rc;
 
-	hz_today(today);
+	rec_today(today);
 	do {
 		if ((rc = hz_escalate_batch(st, who, "SELECT id FROM hazards "
 		    "WHERE status <> 'closed' AND step_due < ? AND "

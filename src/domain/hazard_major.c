@@ -45,7 +45,7 @@ hzm_record(struct store *st, const char *sql, const char *id,
 	if ((rc = store_query(st, sql, STORE_ARGS(SV_I(rid)), &r, e)) < 0)
 		return rc;
 	if ((rc = store_next(r, e)) == 1)
-		*out = hz_row_obj(r, names, types);
+		*out = rec_row_obj(r, names, types);
 	store_rows_free(r);
 	if (rc == 0)
 		return err_set(e, ERR_NOT_FOUND, NULL, "no such %s", what);
@@ -178,7 +178,7 @@ hazard_judge_api(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:judge", e)) < 0 ||
 	    (rc = hz_load(st, who, id, 0, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	/* HAZ-020: hazards still open; both methods count only what could
 	 * not be corrected on the spot. */
@@ -265,7 +265,7 @@ hazard_judge_api(struct store *st, struct actor *who, int64_t id,
 	els = json_object_get(res, "elements");
 	elstr = jx_dump(els);
 	ptext = jx_dump(people);
-	hz_today(today);
+	rec_today(today);
 	actor_audit_name(who, by);
 	jid = id_next();
 	if ((rc = store_exec(st, "INSERT INTO hazard_judgements (id, "
@@ -424,7 +424,7 @@ hazard_listing_new(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:list", e)) < 0 ||
 	    (rc = hz_load(st, who, id, 0, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	/* HAZ-024: only a hazard judged major, open, listed once. */
 	if (strcmp(h.level, "major") != 0)
@@ -458,7 +458,7 @@ hazard_listing_new(struct store *st, struct actor *who, int64_t id,
 		    "body");
 	if ((rc = reg_text(v, "body", 2, 100, &body, e)) < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = hzm_date_opt(in, "deadline", deadline, e)) < 0)
 		goto out;
 	if (strcmp(deadline, today) <= 0) {
@@ -466,7 +466,7 @@ hazard_listing_new(struct store *st, struct actor *who, int64_t id,
 		    "today");
 		goto out;
 	}
-	if ((rc = hazard_next_no(st, "listing", hz_year(), &no, e)) < 0)
+	if ((rc = hazard_next_no(st, "listing", rec_year(), &no, e)) < 0)
 		goto out;
 	lid = id_next();
 	actor_audit_name(who, by);
@@ -595,7 +595,7 @@ hazard_listing_report(struct store *st, struct actor *who, int64_t lid,
 		    "or hazard:report required");
 	if ((rc = hzl_load(st, who, lid, 0, &rec, &h, e)) < 0)
 		return rc;
-	if ((rc = hz_only(in, allowed, e)) < 0)
+	if ((rc = rec_only(in, allowed, e)) < 0)
 		goto out;
 	if (strcmp(json_string_value(json_object_get(rec, "status")),
 	    "listed") != 0) {
@@ -608,7 +608,7 @@ hazard_listing_report(struct store *st, struct actor *who, int64_t lid,
 		goto out;
 	}
 	if ((rc = reg_text(v, "text", 2, HZ_NOTE_MAX, &text, e)) < 0 ||
-	    (rc = hz_photos(in, "photos", photos, &n, &csv, e)) < 0)
+	    (rc = rec_photos(in, "photos", photos, &n, &csv, e)) < 0)
 		goto out;
 	hid = h.id;
 	if (n > 0 && (rc = files_attach(st, who, photos, n, "hazard", hid,
@@ -616,7 +616,7 @@ hazard_listing_report(struct store *st, struct actor *who, int64_t lid,
 		snprintf(e->field, sizeof(e->field), "photos");
 		goto out;
 	}
-	hz_today(today);
+	rec_today(today);
 	actor_audit_name(who, by);
 	pid = id_next();
 	if ((rc = store_exec(st, "INSERT INTO hazard_listing_reports (id, "
@@ -649,7 +649,7 @@ hazard_listing_delist(struct store *st, struct actor *who, int64_t lid,
 	if ((rc = reg_need(who, "hazard:list", e)) < 0 ||
 	    (rc = hzl_load(st, who, lid, expected, &rec, &h, e)) < 0)
 		return rc;
-	if ((rc = hz_only(in, allowed, e)) < 0)
+	if ((rc = rec_only(in, allowed, e)) < 0)
 		goto out;
 	if (strcmp(json_string_value(json_object_get(rec, "status")),
 	    "listed") != 0) {
@@ -670,7 +670,7 @@ hazard_listing_delist(struct store *st, struct actor *who, int64_t lid,
 	if ((rc = reg_text(v, "note", HZ_REASON_MIN, HZ_NOTE_MAX, &note,
 	    e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = store_exec(st, "UPDATE hazard_listings SET status = "
 	    "'delisted', delisted_on = ?, delist_note = ?, version = version "
 	    "+ 1, updated_at = ? WHERE id = ? AND version = ?",
@@ -776,7 +776,7 @@ hazard_seal_new(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:seal", e)) < 0 ||
 	    (rc = hz_load(st, who, id, 0, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	/* HAZ-028: a hazard not removed (Fire Protection Law art. 54). */
 	if (strcmp(h.status, "closed") == 0)
@@ -793,7 +793,7 @@ hazard_seal_new(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_text(v, "reason", HZ_REASON_MIN, HZ_NOTE_MAX, &why,
 	    e)) < 0 || (rc = hzm_date_opt(in, "start_on", start, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	hzm_add_days(today, 30, latest);
 	if (strcmp(start, today) < 0 || strcmp(start, latest) > 0) {
 		rc = err_set(e, ERR_INVALID, "start_on", "a seal starts today or "
@@ -801,10 +801,10 @@ hazard_seal_new(struct store *st, struct actor *who, int64_t id,
 		goto out;
 	}
 	/* HAZ-029: at most one month (the catalogue's seal_max_days). */
-	if ((rc = hz_days(in, "days", 0, max, &days, e)) < 0)
+	if ((rc = rec_days(in, "days", 0, max, &days, e)) < 0)
 		goto out;
 	hzm_add_days(start, days, end);
-	if ((rc = hazard_next_no(st, "seal", hz_year(), &no, e)) < 0)
+	if ((rc = hazard_next_no(st, "seal", rec_year(), &no, e)) < 0)
 		goto out;
 	sid = id_next();
 	actor_audit_name(who, by);
@@ -876,7 +876,7 @@ hazard_seal_extend(struct store *st, struct actor *who, int64_t sid,
 	if ((rc = reg_need(who, "hazard:seal", e)) < 0 ||
 	    (rc = hzs_load(st, who, sid, expected, &rec, &h, e)) < 0)
 		return rc;
-	if ((rc = hz_only(in, allowed, e)) < 0)
+	if ((rc = rec_only(in, allowed, e)) < 0)
 		goto out;
 	s = json_string_value(json_object_get(rec, "status"));
 	if (strcmp(s, "lifted") == 0) {
@@ -890,7 +890,7 @@ hazard_seal_extend(struct store *st, struct actor *who, int64_t sid,
 		    "the seal is lifted, not extended (HAZ-030)");
 		goto out;
 	}
-	if ((rc = hz_days(in, "days", 0, hazard_clock("seal_max_days"), &days,
+	if ((rc = rec_days(in, "days", 0, hazard_clock("seal_max_days"), &days,
 	    e)) < 0)
 		goto out;
 	if ((v = json_object_get(in, "reason")) == NULL) {
@@ -923,7 +923,7 @@ hazard_seal_apply_lift(struct store *st, struct actor *who, int64_t sid,
 	if ((rc = reg_need(who, "hazard:report", e)) < 0 ||
 	    (rc = hzs_load(st, who, sid, expected, &rec, &h, e)) < 0)
 		return rc;
-	if ((rc = hz_only(in, allowed, e)) < 0)
+	if ((rc = rec_only(in, allowed, e)) < 0)
 		goto out;
 	/* HAZ-031: the unit applies online while the seal is active. */
 	if (strcmp(json_string_value(json_object_get(rec, "status")),
@@ -963,7 +963,7 @@ hzs_decide(struct store *st, struct actor *who, int64_t sid,
 	if ((rc = reg_need(who, "hazard:seal", e)) < 0 ||
 	    (rc = hzs_load(st, who, sid, expected, &rec, &h, e)) < 0)
 		return rc;
-	if ((rc = hz_only(in, allowed, e)) < 0)
+	if ((rc = rec_only(in, allowed, e)) < 0)
 		goto out;
 	s = json_string_value(json_object_get(rec, "status"));
 	/* HAZ-032: lift an active or applied seal; refuse an application. */
@@ -979,7 +979,7 @@ hzs_decide(struct store *st, struct actor *who, int64_t sid,
 	}
 	if ((rc = reg_text(v, "note", 2, HZ_NOTE_MAX, &note, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	if (lift)
 		rc = hzs_set(st, who, rec, &h, "lifted", ", lift_note = ?, "
 		    "lifted_on = ?", (struct store_val[]){ SV_S(note),
@@ -1062,7 +1062,7 @@ hazard_seal_list(struct store *st, struct actor *who, const char *status,
 	args[n + 1] = SV_I(offset);
 	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	*items = json_array();
 	while ((rc = store_next(r, e)) == 1)
 		json_array_append_new(*items, json_pack("{s:o, s:o, s:s, s:s, "

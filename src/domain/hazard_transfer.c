@@ -231,7 +231,7 @@ hzt_hazard(struct store *st, struct actor *who, int64_t hid,
 	store_rows_free(r);
 	if (rc < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = store_exec(st, "UPDATE hazards SET status = ?, "
 	    "step_due = ?, escalation = 0, escalated_on = NULL, "
 	    "close_reason = ?, closed_on = ?, version = version + 1, "
@@ -266,7 +266,7 @@ hazard_transfer(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:write", e)) < 0 ||
 	    (rc = hz_load(st, who, id, 0, &h, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	/* HAZ-013: found or ordered hazards, to another department. */
 	if (strcmp(h.status, "found") != 0 && strcmp(h.status, "ordered") != 0)
@@ -289,11 +289,11 @@ hazard_transfer(struct store *st, struct actor *who, int64_t id,
 		return err_set(e, ERR_CONFLICT, "dept", "the hazard is already "
 		    "with this department");
 	ty = hazard_type_find(h.type_code);
-	if ((rc = hz_days(in, "deadline_days", ty ? ty->deadline_days : 10,
+	if ((rc = rec_days(in, "deadline_days", ty ? ty->deadline_days : 10,
 	    hazard_clock("max_deadline_days"), &days, e)) < 0 ||
-	    (rc = hz_opt_text(in, "note", 1, HZ_NOTE_MAX, &note, e)) < 0)
+	    (rc = rec_opt_text(in, "note", 1, HZ_NOTE_MAX, &note, e)) < 0)
 		goto out;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = calendar_add_workdays(today,
 	    hazard_clock("transfer_accept_days"), due, e)) < 0 ||
 	    (rc = calendar_add_workdays(today, days, cdue, e)) < 0)
@@ -406,12 +406,12 @@ hazard_transfer_accept(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:dept", e)) < 0 ||
 	    (rc = hzt_load(st, who, id, expected, 1, &t, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(t.status, "pending") != 0)
 		return err_set(e, ERR_POLICY, "status", "a %s transfer cannot "
 		    "be accepted (HAZ-014)", t.status);
-	if ((rc = hz_opt_text(in, "note", 1, HZ_NOTE_MAX, &note, e)) < 0)
+	if ((rc = rec_opt_text(in, "note", 1, HZ_NOTE_MAX, &note, e)) < 0)
 		return rc;
 	if ((rc = hzt_set(st, &t, "accepted", NULL, NULL, t.complete_due,
 	    NULL, e)) < 0 ||
@@ -438,7 +438,7 @@ hazard_transfer_return(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:dept", e)) < 0 ||
 	    (rc = hzt_load(st, who, id, expected, 1, &t, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(t.status, "pending") != 0)
 		return err_set(e, ERR_POLICY, "status", "a %s transfer cannot "
@@ -449,7 +449,7 @@ hazard_transfer_return(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_text(v, "reason", HZ_REASON_MIN, HZ_NOTE_MAX, &why,
 	    e)) < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = calendar_add_workdays(today, hazard_clock("decide_days"),
 	    due, e)) < 0 ||
 	    (rc = hzt_set(st, &t, "returned", "return_reason", why, due, NULL,
@@ -478,7 +478,7 @@ hazard_transfer_complete(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:dept", e)) < 0 ||
 	    (rc = hzt_load(st, who, id, expected, 1, &t, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(t.status, "accepted") != 0)
 		return err_set(e, ERR_POLICY, "status", "a %s transfer cannot "
@@ -486,7 +486,7 @@ hazard_transfer_complete(struct store *st, struct actor *who, int64_t id,
 	if ((v = json_object_get(in, "note")) == NULL)
 		return err_set(e, ERR_MISSING, "note", "say what was done");
 	if ((rc = reg_text(v, "note", 2, HZ_NOTE_MAX, &note, e)) < 0 ||
-	    (rc = hz_photos(in, "photos", photos, &np, &csv, e)) < 0)
+	    (rc = rec_photos(in, "photos", photos, &np, &csv, e)) < 0)
 		goto out;
 	if ((rc = hzt_set(st, &t, "completed", "decision_note", note, NULL,
 	    NULL, e)) < 0)
@@ -527,7 +527,7 @@ hazard_transfer_dispute(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:write", e)) < 0 ||
 	    (rc = hzt_load(st, who, id, expected, 0, &t, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(t.status, "returned") != 0)
 		return err_set(e, ERR_POLICY, "status", "only a returned "
@@ -538,7 +538,7 @@ hazard_transfer_dispute(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_text(v, "note", HZ_REASON_MIN, HZ_NOTE_MAX, &note,
 	    e)) < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	if ((rc = calendar_add_workdays(today,
 	    hazard_clock("dispute_decide_days"), due, e)) < 0 ||
 	    (rc = hzt_set(st, &t, "disputed", "dispute_note", note, due, NULL,
@@ -568,7 +568,7 @@ hazard_transfer_decide(struct store *st, struct actor *who, int64_t id,
 
 	if ((rc = reg_need(who, "hazard:decide", e)) < 0 ||
 	    (rc = hzt_load(st, who, id, expected, 0, &t, e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (strcmp(t.status, "disputed") != 0)
 		return err_set(e, ERR_POLICY, "status", "only a disputed "
@@ -589,9 +589,9 @@ hazard_transfer_decide(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_text(v, "note", HZ_REASON_MIN, HZ_NOTE_MAX, &note,
 	    e)) < 0)
 		return rc;
-	hz_today(today);
+	rec_today(today);
 	if (strcmp(d, "upheld") == 0) {
-		if ((rc = hz_days(in, "deadline_days", 10,
+		if ((rc = rec_days(in, "deadline_days", 10,
 		    hazard_clock("max_deadline_days"), &days, e)) < 0 ||
 		    (rc = calendar_add_workdays(today, days, due, e)) < 0)
 			goto out;

@@ -471,7 +471,7 @@ patrol_record(struct store *st, const char *id, json_t **out, struct err *e)
 	    "patrol_records WHERE id = ?", STORE_ARGS(SV_I(pid)), &r, e)) < 0)
 		return rc;
 	if ((rc = store_next(r, e)) == 1)
-		*out = hz_row_obj(r, pat_names, "iisisssjsnsjnnnnsnsn");
+		*out = rec_row_obj(r, pat_names, "iisisssjsnsjnnnnsnsn");
 	store_rows_free(r);
 	if (rc == 0)
 		return err_set(e, ERR_NOT_FOUND, NULL, "no such patrol");
@@ -501,7 +501,7 @@ patrol_new(struct store *st, struct actor *who, const json_t *in,
 	int				 open = 0, j;
 
 	if ((rc = reg_need(who, "patrol:write", e)) < 0 ||
-	    (rc = hz_only(in, allowed, e)) < 0)
+	    (rc = rec_only(in, allowed, e)) < 0)
 		return rc;
 	if (pat_cur == NULL)
 		return err_set(e, ERR_UNAVAILABLE, NULL, "the patrol checklists "
@@ -580,7 +580,7 @@ patrol_new(struct store *st, struct actor *who, const json_t *in,
 			    t->items[j].text);
 			goto out;
 		}
-	if ((rc = hz_opt_text(in, "note", 1, 2000, &note, e)) < 0)
+	if ((rc = rec_opt_text(in, "note", 1, 2000, &note, e)) < 0)
 		goto out;
 	/* PAT-006: both parties sign, or the unit's refusal is recorded. */
 	sig = json_object_get(in, "signatures");
@@ -593,7 +593,7 @@ patrol_new(struct store *st, struct actor *who, const json_t *in,
 		static const char *const sk[] = { "patroller", "unit",
 		    "unit_refused", NULL };
 
-		if ((rc = hz_only(sig, sk, e)) < 0) {
+		if ((rc = rec_only(sig, sk, e)) < 0) {
 			snprintf(e->field, sizeof(e->field), "signatures");
 			goto out;
 		}
@@ -608,7 +608,7 @@ patrol_new(struct store *st, struct actor *who, const json_t *in,
 	if ((x = json_object_get(sig, "unit")) != NULL && !json_is_null(x) &&
 	    (rc = reg_json_id(x, "signatures", &sigu, e)) < 0)
 		goto out;
-	if ((rc = hz_opt_text(sig, "unit_refused", 2, 200, &refused, e)) < 0) {
+	if ((rc = rec_opt_text(sig, "unit_refused", 2, 200, &refused, e)) < 0) {
 		snprintf(e->field, sizeof(e->field), "signatures");
 		goto out;
 	}
@@ -662,7 +662,7 @@ patrol_new(struct store *st, struct actor *who, const json_t *in,
 		stext = jx_dump(s);
 		json_decref(s);
 	}
-	hz_today(today);
+	rec_today(today);
 	actor_audit_name(who, by);
 	if ((rc = store_exec(st, "INSERT INTO patrol_records (id, unit_id, "
 	    "town, grid_id, kind, template, template_version, results, "
@@ -783,7 +783,7 @@ patrol_get(struct store *st, struct actor *who, int64_t id, json_t **out,
 		goto fail;
 	a = json_array();
 	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(a, hz_row_obj(r, hn, "issss"));
+		json_array_append_new(a, rec_row_obj(r, hn, "issss"));
 	store_rows_free(r);
 	r = NULL;
 	json_object_set_new(rec, "hazards", a);
@@ -930,7 +930,7 @@ patrol_list(struct store *st, struct actor *who, const struct patrol_filter *f,
 		goto out;
 	*items = json_array();
 	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*items, hz_row_obj(r, names,
+		json_array_append_new(*items, rec_row_obj(r, names,
 		    "iississsnss"));
 	if (rc < 0) {
 		json_decref(*items);
@@ -1035,7 +1035,7 @@ patrol_coverage(struct store *st, struct actor *who, const char *month,
 	if ((rc = reg_need(who, "patrol:read", e)) < 0)
 		return rc;
 	if (month == NULL) {
-		hz_today(today);
+		rec_today(today);
 		memcpy(cur, today, 7);
 		cur[7] = '\0';
 		month = cur;
@@ -1118,7 +1118,7 @@ pat_year(const char *y, char from[11], char to[11], struct err *e)
 	int	v;
 
 	if (y == NULL) {
-		hz_today(today);
+		rec_today(today);
 		v = atoi(today);
 	} else if (strlen(y) != 4 || (v = atoi(y)) < 2000 || v > 2100)
 		return err_set(e, ERR_INVALID, "year", "year must be YYYY");
@@ -1220,7 +1220,7 @@ patrol_police_due(struct store *st, struct actor *who, const char *year,
 		return rc;
 	*items = json_array();
 	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*items, hz_row_obj(r, names, "isss"));
+		json_array_append_new(*items, rec_row_obj(r, names, "isss"));
 	store_rows_free(r);
 	if (rc < 0) {
 		json_decref(*items);

@@ -1,0 +1,212 @@
+/*
+ * Helpers the domain modules share for their records (rec.h): today and
+ * this year in Asia/Shanghai, strict bodies (only known keys, optional
+ * texts, photo lists, working-day counts), rows as JSON objects, and
+ * business numbers from per-series, per-year counters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/buf.h"
+#include "../core/clock.h"
+#include "../core/jx.h"
+#include "../core/mem.h"
+#include "../store/store.h"
+#include "rec.h"
+#include "registry_int.h"
+
+void
+rec_today(char out[REC_DATE_LEN + 1])
+{
+	time_t		t = (time_t)clock_now() + 8 * 3600;
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, REC_DATE_LEN + 1, "%Y-%m-%d", &tm);
+}
+
+int
+rec_year(void)
+{
+	char	d[REC_DATE_LEN + 1];
+
+	rec_today(d);
+	return atoi(d);
+}
+
+int
+rec_only(const json_t *in, const char *const *allowed, struct err *e)
+{
+	const char	*k;
+	json_t		*v;
+	int		 i;
+
+	if (in == NULL)
+		return 0;
+	if (!json_is_object(in))
+		return err_set(e, ERR_TYPE, NULL, "the body must be an object");
+	json_object_foreach((json_t *)(uintptr_t)in, k, v) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(allowed[i], k) == 0)
+				break;
+		if (allowed[i] == NULL)
+			return err_set(e, ERR_UNKNOWN_FIELD, k, "unknown field "
+			    "%s", k);
+	}
+	return 0;
+}
+
+int
+rec_opt_text(const json_t *in, const char *key, size_t min, size_t max,
+    char **out, struct err *e)
+{
+	json_t	*v = in ? json_object_get(in, key) : NULL;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	return reg_text(v, key, min, max, out, e);
+}
+
+int
+rec_photos(const json_t *in, const char *key, int64_t *ids, int *n,
+    char **csv, struct err *e)
+{
+	json_t		*v = in ? json_object_get(in, key) : NULL, *x;
+	struct buf	 b;
+	size_t		 i;
+	int		 j, rc;
+
+	*n = 0;
+	*csv = NULL;
+	if (v == NULL || json_is_null(v)) {
+		*csv = xstrdup("");
+		return 0;
+	}
+	if (!json_is_array(v) || json_array_size(v) > REC_PHOTOS_MAX)
+		return err_set(e, ERR_INVALID, key, "%s must be a list of at "
+		    "most %d file ids", key, REC_PHOTOS_MAX);
+	buf_init(&b);
+	json_array_foreach(v, i, x) {
+		if ((rc = reg_json_id(x, key, &ids[i], e)) < 0) {
+			buf_free(&b);
+			return rc;
+		}
+		for (j = 0; j < (int)i; j++)
+			if (ids[j] == ids[i]) {
+				buf_free(&b);
+				return err_set(e, ERR_INVALID, key, "file %lld "
+				    "is listed twice", (long long)ids[i]);
+			}
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	}
+	*n = (int)json_array_size(v);
+	*csv = b.data ? buf_release(&b) : xstrdup("");
+	return 0;
+}
+
+int
+rec_days(const json_t *in, const char *key, int def, int max, int *days,
+    struct err *e)
+{
+	json_t	*v = in ? json_object_get(in, key) : NULL;
+
+	if (v == NULL || json_is_null(v)) {
+		if (def == 0)
+			return err_set(e, ERR_MISSING, key, "%s is required",
+			    key);
+		*days = def;
+		return 0;
+	}
+	if (!json_is_integer(v))
+		return err_set(e, ERR_TYPE, key, "%s must be a whole number of "
+		    "working days", key);
+	if (json_integer_value(v) < 1 || json_integer_value(v) > max)
+		return err_set(e, ERR_RANGE, key, "%s must be 1 to %d working "
+		    "days", key, max);
+	*days = (int)json_integer_value(v);
+	return 0;
+}
+
+json_t *
+rec_csv_ids(const char *s)
+{
+	json_t		*a = json_array();
+	const char	*p = s;
+	char		*end;
+	long long	 v;
+
+	while (p != NULL && *p != '\0') {
+		v = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		json_array_append_new(a, jx_id(v));
+		p = *end == ',' ? end + 1 : end;
+	}
+	return a;
+}
+
+json_t *
+rec_row_obj(struct store_rows *r, const char *const *names, const char *types)
+{
+	json_t	*o = json_object(), *v;
+	int	 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (store_isnull(r, i))
+			v = json_null();
+		else if (types[i] == 'i')
+			v = jx_id(store_int(r, i));
+		else if (types[i] == 'n')
+			v = json_integer(store_int(r, i));
+		else if (types[i] == 'b')
+			v = json_boolean(store_int(r, i));
+		else if (types[i] == 'p')
+			v = rec_csv_ids(store_text(r, i));
+		else if (types[i] == 'j')
+			v = json_loads(store_text(r, i), 0, NULL);
+		else
+			v = json_string(store_text(r, i));
+		json_object_set_new(o, names[i], v ? v : json_null());
+	}
+	return o;
+}
+
+static const char rec_sql_next_no[] =
+    "INSERT INTO doc_counters (series, year, last) VALUES (?, ?, 1) "
+    "ON CONFLICT (series, year) DO UPDATE SET last = doc_counters.last + 1 "
+    "RETURNING last";
+
+int
+rec_next_no(struct store *st, const char *series, const char *t, int year,
+    char **out, struct err *e)
+{
+	struct buf	 b;
+	const char	*p;
+	int64_t		 seq;
+	int		 rc, width;
+
+	if ((rc = store_query_int(st, rec_sql_next_no, STORE_ARGS(
+	    SV_S(series), SV_I(year)), &seq, e)) < 0)
+		return rc;
+	buf_init(&b);
+	for (p = t; *p != '\0'; p++) {
+		if (strncmp(p, "{year}", 6) == 0) {
+			buf_printf(&b, "%04d", year);
+			p += 5;
+		} else if (strncmp(p, "{seq}", 5) == 0) {
+			buf_printf(&b, "%lld", (long long)seq);
+			p += 4;
+		} else if (strncmp(p, "{seq:0", 6) == 0 && p[6] >= '1' &&
+		    p[6] <= '9' && p[7] == '}') {
+			width = p[6] - '0';
+			buf_printf(&b, "%0*lld", width, (long long)seq);
+			p += 7;
+		} else
+			buf_addc(&b, *p);
+	}
+	*out = buf_release(&b);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * Helpers the domain modules share for their records (rec.c): the date
+ * in Asia/Shanghai, strict request bodies, rows as JSON objects and
+ * business numbers people read.
+ */
+#ifndef FW_REC_H
+#define FW_REC_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "../core/err.h"
+
+struct store;
+struct store_rows;
+
+#define REC_DATE_LEN	10
+#define REC_PHOTOS_MAX	20
+
+/* Today (YYYY-MM-DD) and this year in Asia/Shanghai, by clock_now(). */
+void	rec_today(char out[REC_DATE_LEN + 1]);
+int	rec_year(void);
+/* Reject keys of in not among the NULL-terminated allowed
+ * (ERR_UNKNOWN_FIELD naming the key); in NULL is allowed. */
+int	rec_only(const json_t *in, const char *const *allowed, struct err *e);
+/* Optional text in[key]: *out NULL when absent or null, else min..max
+ * code points of clean UTF-8 (a new string). */
+int	rec_opt_text(const json_t *in, const char *key, size_t min, size_t max,
+	    char **out, struct err *e);
+/* An optional list in[key] of at most REC_PHOTOS_MAX distinct file ids
+ * into ids/n and a comma-separated string (new; "" for none). */
+int	rec_photos(const json_t *in, const char *key, int64_t *ids, int *n,
+	    char **csv, struct err *e);
+/* Working days in[key] in 1..max; def when absent (def 0: required). */
+int	rec_days(const json_t *in, const char *key, int def, int max,
+	    int *days, struct err *e);
+/* "1,2,3" as a JSON list of id strings. */
+json_t	*rec_csv_ids(const char *s);
+/* One row as an object: names[i] typed by types[i] — i id, n integer,
+ * b boolean, p comma-separated ids, j JSON text, else text; NULL → null. */
+json_t	*rec_row_obj(struct store_rows *r, const char *const *names,
+	    const char *types);
+/*
+ * The next number of series for year, in the caller's transaction
+ * (doc_counters), formatted by template: {year}, {seq} or {seq:0N}
+ * zero-padded to N digits, other characters as they are.  *out is new.
+ */
+int	rec_next_no(struct store *st, const char *series, const char *tmpl,
+	    int year, char **out, struct err *e);
+
+#endif
