@@ -168,6 +168,8 @@ usage(FILE *f)
 "  draw verify BUNDLE.json | draw run [--public] INPUT.json\n"
 "                         check or make a random-draw bundle (--help)\n"
 "  gb26875 decode HEX | gb26875 encode KIND   GB/T 26875.3 frames (--help)\n"
+"  doc sample [--pages 1|2] OUT.pdf\n"
+"                         write the sample notice PDF (doc --help)\n"
 "  hazard judge --edition E --place P --elements LIST | hazard editions\n"
 "                         GB 35181 major-fire-hazard judgement (--help)\n"
 "\n"
@@ -977,6 +979,8 @@ main(int argc, char **argv)
 		return cli_draw(argc - 1, argv + 1);
 	if (strcmp(cmd, "gb26875") == 0)
 		return cli_gb26875(argc - 1, argv + 1);
+	if (strcmp(cmd, "doc") == 0)
+		return cli_doc(argc - 1, argv + 1);
 	if (strcmp(cmd, "hazard") == 0)
 		return cli_hazard(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
