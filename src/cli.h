@@ -16,6 +16,7 @@ int	cli_draw(int argc, char **argv);	/* draw verify|run FILE */
 int	cli_gb26875(int argc, char **argv);	/* gb26875 decode|encode ... */
 int	cli_hazard(int argc, char **argv);	/* hazard judge|editions ... */
 int	cli_doc(int argc, char **argv);		/* doc sample OUT.pdf */
+int	cli_ecert(int argc, char **argv);	/* ecert verify|keys|sign|rotate-key */
 
 struct store;
 
@@ -27,5 +28,7 @@ struct store;
  * store_close(), or an exit code.
  */
 int	cli_open_db(const char *db, const char *keys, struct store **st);
+/* The keys directory: keys if not NULL, else FIREWARDEN_KEYS or var/keys. */
+const char	*cli_keys_dir(const char *keys);
 
 #endif

@@ -26,6 +26,7 @@
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/calendar.h"
+#include "domain/ecert.h"
 #include "domain/files.h"
 #include "domain/hazard.h"
 #include "domain/hazard_judge.h"
@@ -83,6 +84,8 @@ static const struct audit_type	main_audit_types[] = {
 	{ "risk_event", risk_event_record },
 	{ "risk_run", risk_run_record },
 	{ "notice", notice_record },
+	{ "ecert", ecert_record },
+	{ "ecert_key", ecert_key_record },
 	{ NULL, NULL },
 };
 
@@ -170,6 +173,11 @@ usage(FILE *f)
 "  gb26875 decode HEX | gb26875 encode KIND   GB/T 26875.3 frames (--help)\n"
 "  doc sample [--pages 1|2] OUT.pdf\n"
 "                         write the sample notice PDF (doc --help)\n"
+"  ecert verify [--key PEM_FILE] CODE | ecert keys | ecert rotate-key\n"
+"        | ecert sign --key PRIVATE_PEM CONTENT_JSON\n"
+"                         check a certificate's QR text (exit 0 valid,\n"
+"                         1 invalid, 2 not a certificate code), the\n"
+"                         certificate keys (--help)\n"
 "  hazard judge --edition E --place P --elements LIST | hazard editions\n"
 "                         GB 35181 major-fire-hazard judgement (--help)\n"
 "\n"
@@ -543,6 +551,16 @@ seed_demo_if_empty(struct store *st, int64_t units)
 	return rc < 0 ? exit_for(rc) : 0;
 }
 
+const char *
+cli_keys_dir(const char *keys)
+{
+	const char	*v;
+
+	if (keys != NULL)
+		return keys;
+	return (v = getenv("FIREWARDEN_KEYS")) && *v ? v : DEFAULT_KEYS;
+}
+
 int
 cli_open_db(const char *db, const char *keys, struct store **st)
 {
@@ -682,7 +700,7 @@ cmd_serve(const struct opts *o)
 {
 	struct server_conf		 c;
 	struct store			*st = NULL;
-	struct crypto_sm2		*key = NULL;
+	struct crypto_sm2		*key = NULL, *ekey = NULL;
 	struct account_bootstrap	 boot;
 	struct actor			 sys;
 	struct err			 e;
@@ -747,6 +765,13 @@ cmd_serve(const struct opts *o)
 		    "one-time password: %s\n", boot.acct[i].login,
 		    boot.acct[i].password);
 	account_bootstrap_clear(&boot);
+	/* ECERT-007: the certificate key, made and published on first start. */
+	if (ecert_key_open(st, o->keys, &ekey, &e) < 0) {
+		fprintf(stderr, "%s: certificate key: %s\n", main_prog, e.msg);
+		rc = EXIT_DB;
+		goto out;
+	}
+	ecert_key_set_signer(ekey);
 	if (audit_sign_head(st, key, 0, NULL, &e) < 0)
 		log_warn("signing the first tree head: %s", e.msg);
 	store_close(st);
@@ -778,6 +803,8 @@ cmd_serve(const struct opts *o)
 	rc = 0;
 out:
 	account_bootstrap_clear(&boot);
+	ecert_key_set_signer(NULL);
+	crypto_sm2_free(ekey);
 	crypto_sm2_free(key);
 	store_close(st);
 	return rc;
@@ -981,6 +1008,8 @@ main(int argc, char **argv)
 		return cli_gb26875(argc - 1, argv + 1);
 	if (strcmp(cmd, "doc") == 0)
 		return cli_doc(argc - 1, argv + 1);
+	if (strcmp(cmd, "ecert") == 0)
+		return cli_ecert(argc - 1, argv + 1);
 	if (strcmp(cmd, "hazard") == 0)
 		return cli_hazard(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)

@@ -15,5 +15,6 @@ const struct route *const api_tables[] = {
 	api_notice_routes,
 	api_hazard_routes,
 	api_patrol_routes,
+	api_ecert_routes,
 	NULL,
 };

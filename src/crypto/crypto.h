@@ -46,6 +46,14 @@ char	*crypto_random_hex(size_t n);
 char	*crypto_base64_encode(const void *p, size_t n);
 int	 crypto_base64_decode(const char *s, unsigned char **out, size_t *outlen,
 	    struct err *e);
+/*
+ * base64url (RFC 4648 section 5) without padding, for certificate codes:
+ * the decoder takes s[0..n), accepts only the canonical encoding and
+ * NUL-terminates the buffer it returns (the NUL is not in *outlen).
+ */
+char	*crypto_base64url_encode(const void *p, size_t n);
+int	 crypto_base64url_decode(const char *s, size_t n, unsigned char **out,
+	    size_t *outlen, struct err *e);
 /* RFC 4648 base32 without padding (TOTP secrets). */
 char	*crypto_base32_encode(const void *p, size_t n);
 int	 crypto_base32_decode(const char *s, unsigned char **out, size_t *outlen,

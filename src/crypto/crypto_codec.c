@@ -1,8 +1,9 @@
 /*
- * Base64 (RFC 4648 section 4, with padding) and base32 (section 6,
- * without padding).  Decoders are strict: no whitespace, no foreign
- * characters, no misplaced padding and no non-zero unused bits, so that
- * every byte string has exactly one accepted encoding.
+ * Base64 (RFC 4648 section 4, with padding), base64url (section 5,
+ * without padding) and base32 (section 6, without padding).  Decoders are
+ * strict: no whitespace, no foreign characters, no misplaced padding and
+ * no non-zero unused bits, so that every byte string has exactly one
+ * accepted encoding.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -14,6 +15,8 @@
 
 static const char	b64_alpha[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char	b64url_alpha[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 static const char	b32_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /* Standard base64 of p[0..n) with padding, in a new string. */
@@ -122,6 +125,104 @@ crypto_base64_decode(const char *s, unsigned char **out, size_t *outlen,
 			goto out;
 		}
 	}
+	*out = buf;
+	*outlen = o;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* Unpadded base64url (RFC 4648 section 5) of p[0..n), in a new string. */
+char *
+crypto_base64url_encode(const void *p, size_t n)
+{
+	const unsigned char	*s = p;
+	char			*out, *o;
+	uint32_t		 v;
+	size_t			 i;
+
+	if (n > (SIZE_MAX - 1) / 4 * 3 - 2)
+		abort();
+	out = o = xmalloc((n + 2) / 3 * 4 + 1);
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+		*o++ = b64url_alpha[v >> 18];
+		*o++ = b64url_alpha[(v >> 12) & 0x3f];
+		*o++ = b64url_alpha[(v >> 6) & 0x3f];
+		*o++ = b64url_alpha[v & 0x3f];
+	}
+	if (n - i == 1) {
+		v = (uint32_t)s[i] << 16;
+		*o++ = b64url_alpha[v >> 18];
+		*o++ = b64url_alpha[(v >> 12) & 0x3f];
+	} else if (n - i == 2) {
+		v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8;
+		*o++ = b64url_alpha[v >> 18];
+		*o++ = b64url_alpha[(v >> 12) & 0x3f];
+		*o++ = b64url_alpha[(v >> 6) & 0x3f];
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+b64url_val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decode unpadded base64url from s[0..n) (s need not be NUL-terminated).
+ * On success *out is a new buffer of *outlen bytes plus a NUL byte not
+ * counted in *outlen.  ERR_INVALID on any character outside the
+ * alphabet ('=', '+', '/', whitespace, NUL), an impossible length (1
+ * modulo 4) or non-zero unused trailing bits.
+ */
+int
+crypto_base64url_decode(const char *s, size_t n, unsigned char **out,
+    size_t *outlen, struct err *e)
+{
+	unsigned char	*buf = NULL;
+	size_t		 i, o = 0;
+	uint32_t	 acc = 0;
+	int		 bits = 0, c, rc;
+
+	if (s == NULL || n % 4 == 1) {
+		rc = err_set(e, ERR_INVALID, NULL, "malformed base64url");
+		goto out;
+	}
+	buf = xmalloc(n / 4 * 3 + 3);
+	for (i = 0; i < n; i++) {
+		if ((c = b64url_val(s[i])) < 0) {
+			rc = err_set(e, ERR_INVALID, NULL,
+			    "malformed base64url");
+			goto out;
+		}
+		acc = (acc << 6 | (uint32_t)c) & 0xfff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	/* The bits of an incomplete last group must be zero (canonical). */
+	if ((acc & ((1u << bits) - 1)) != 0) {
+		rc = err_set(e, ERR_INVALID, NULL, "malformed base64url");
+		goto out;
+	}
+	buf[o] = '\0';
 	*out = buf;
 	*outlen = o;
 	buf = NULL;
