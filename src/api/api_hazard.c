@@ -332,6 +332,28 @@ api_hzt_decide(struct req *r, struct resp *w)
 }
 
 static int
+api_hz_notice(struct req *r, struct resp *w)
+{
+	struct buf	 out;
+	char		*name = NULL;
+	size_t		 len;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	buf_init(&out);
+	if ((rc = hazard_notice_pdf(r->st, r->who, id, &out, &name,
+	    &r->err)) < 0) {
+		buf_free(&out);
+		return rc;
+	}
+	len = out.len;
+	w->attachment = name;
+	return resp_raw(w, 200, "application/pdf", buf_release(&out), len);
+}
+
+static int
 api_hz_editions(struct req *r, struct resp *w)
 {
 	json_t	*j = hazard_judge_editions();
@@ -470,6 +492,9 @@ const struct route api_hazard_routes[] = {
 	{ "GET", "/api/v1/hazards/{id}", "hazard:read", 0, api_hz_get,
 	    "A hazard with its steps, transfers, judgements, listings, "
 	    "seals", NULL },
+	{ "GET", "/api/v1/hazards/{id}/notice.pdf", "hazard:read", 0,
+	    api_hz_notice, "The rectification notice (责令改正通知书) as PDF",
+	    NULL },
 	{ "POST", "/api/v1/hazards/{id}/order", "hazard:write", ROUTE_WRITE,
 	    api_hz_order, "Order a found hazard corrected by a deadline "
 	    "(If-Match)", api_hz_f_order },

@@ -175,7 +175,8 @@ static int
 hz_cat_parse(struct hz_catalogue *c, struct err *e)
 {
 	static const char *const top[] = { "format", "version", "source",
-	    "note", "clocks", "numbers", "departments", "types", NULL };
+	    "note", "issuer", "clocks", "numbers", "departments", "types",
+	    NULL };
 	static const char *const ckeys[] = { "value", "status", "note", NULL };
 	static const char *const nkeys[] = { "template", "status", "note",
 	    NULL };
@@ -257,7 +258,20 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 			    "needs {seq} or {seq:0N}", where);
 		c->numbers[j] = xstrdup(s);
 	}
+	s = json_string_value(json_object_get(json_object_get(c->doc,
+	    "issuer"), "name"));
+	if (s == NULL || *s == '\0' || strlen(s) > 100)
+		return err_set(e, ERR_INVALID, NULL, "issuer.name is required");
 	return hz_cat_types(c, json_object_get(c->doc, "types"), e);
+}
+
+const char *
+hazard_issuer(void)
+{
+	const char	*s = hz_cat ? json_string_value(json_object_get(
+	    json_object_get(hz_cat->doc, "issuer"), "name")) : NULL;
+
+	return s ? s : "";
 }
 
 int

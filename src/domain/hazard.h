@@ -42,6 +42,15 @@ int	hazard_catalogue_json(json_t **out, struct err *e);
 const struct hazard_type *hazard_type_find(const char *code);
 /* 1 if code names a department of the catalogue. */
 int	hazard_dept_known(const char *code);
+/* The issuing authority of the documents (catalogue issuer.name). */
+const char *hazard_issuer(void);
+/*
+ * HAZ-033: the rectification notice (责令改正通知书) of a hazard ordered
+ * corrected, as PDF bytes appended to out; who must see the hazard.
+ * ERR_POLICY naming "status" for a hazard never ordered.
+ */
+int	hazard_notice_pdf(struct store *st, struct actor *who, int64_t id,
+	    struct buf *out, char **name, struct err *e);
 /* A clock of the catalogue in days ("recheck_days" …), -1 if unknown. */
 int	hazard_clock(const char *name);
 

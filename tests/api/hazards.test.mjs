@@ -9,6 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server, assertError, BIN } from './lib.mjs';
 import { png } from './images.mjs';
 
@@ -516,6 +519,38 @@ test('HAZ-028..032 temporary seal: at most the catalogue\'s month, extended only
   h = (await unitC.post(`/api/v1/hazards/${h.id}/report`, { note: '已分离住宿', photos: [await photo(unitC)] }, im(h.version))).body.data;
   h = (await offA.post(`/api/v1/hazards/${h.id}/recheck`, { result: 'pass', note: '合格' }, im(h.version))).body.data;
   assertError(assert, await offA.post(`/api/v1/hazard-seals/${z2.id}/extend`, { days: 5, reason: '继续查封' }, im(z2.version)), 422, 'policy', 'status');
+});
+
+test('HAZ-033 the rectification notice as PDF: its number, the unit, the hazard, the deadline in Chinese; none before an order', async () => {
+  const h = await mkHazard(offA, { description: '二楼安全出口被铁链锁闭', deadline_days: 5 });
+  const r = await fetch(`${srv.base}/api/v1/hazards/${h.id}/notice.pdf`, { headers: { Cookie: offA.cookie } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.match(r.headers.get('content-disposition') || '', /notice-YH\d+\.pdf/);
+  const pdf = Buffer.from(await r.arrayBuffer());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const dir = mkdtempSync(join(tmpdir(), 'fw-notice-'));
+  writeFileSync(join(dir, 'n.pdf'), pdf);
+  const t = spawnSync('pdftotext', ['-layout', join(dir, 'n.pdf'), '-'], { encoding: 'utf8' });
+  assert.equal(t.status, 0, t.stderr);
+  const text = t.stdout.replace(/\s+/g, '');
+  assert.ok(text.includes(h.notice_no), text);
+  assert.ok(text.includes('责令改正通知书'));
+  assert.ok(text.includes(unit.name));
+  assert.ok(text.includes('二楼安全出口被铁链锁闭'));
+  // The deadline in Chinese numerals, as in official documents.
+  const D = '〇一二三四五六七八九';
+  const num = (n) => (n < 10 ? D[n] : `${n >= 20 ? D[Math.floor(n / 10)] : ''}十${n % 10 ? D[n % 10] : ''}`);
+  const [y, m, d] = h.deadline.split('-').map(Number);
+  const cn = `${[...String(y)].map((c) => D[c]).join('')}年${num(m)}月${num(d)}日`;
+  assert.ok(text.includes(`${cn}前改正`), `${cn} in ${text}`);
+  const f = spawnSync('pdffonts', [join(dir, 'n.pdf')], { encoding: 'utf8' });
+  assert.match(f.stdout, /WenQuanYi/);
+  rmSync(dir, { recursive: true, force: true });
+  // A hazard left to decide has no notice yet; another town's is not found.
+  const found = await mkHazard(offA, { decide_later: true });
+  assertError(assert, await offA.get(`/api/v1/hazards/${found.id}/notice.pdf`), 422, 'policy', 'status');
+  assertError(assert, await offB.get(`/api/v1/hazards/${h.id}/notice.pdf`), 404);
 });
 
 test('bad inputs name the field and store nothing', async () => {
