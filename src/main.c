@@ -31,6 +31,7 @@
 #include "domain/hazard.h"
 #include "domain/hazard_judge.h"
 #include "domain/patrol.h"
+#include "domain/permit.h"
 #include "domain/inspection.h"
 #include "domain/notice.h"
 #include "domain/inspection_dir.h"
@@ -86,6 +87,8 @@ static const struct audit_type	main_audit_types[] = {
 	{ "notice", notice_record },
 	{ "ecert", ecert_record },
 	{ "ecert_key", ecert_key_record },
+	{ "permit", permit_record },
+	{ "credit_event", permit_credit_event_record },
 	{ NULL, NULL },
 };
 
@@ -97,6 +100,7 @@ static const struct files_owner	main_file_owners[] = {
 	{ "inspection_check", inspection_check_can_read },
 	{ "hazard", hazard_can_read },
 	{ "patrol_record", patrol_can_read },
+	{ "permit", permit_can_read },
 	{ NULL, NULL },
 };
 
@@ -418,6 +422,12 @@ load_hazard_catalogue(struct err *e)
 	path = xasprintf("%s/patrol/checklists.json",
 	    data && *data ? data : "data");
 	rc = patrol_checklists_load(path, e);
+	free(path);
+	if (rc < 0)
+		return rc;
+	/* Opening permits (PRM-001). */
+	path = xasprintf("%s/permit/rules.json", data && *data ? data : "data");
+	rc = permit_rules_load(path, e);
 	free(path);
 	return rc;
 }
@@ -780,6 +790,16 @@ cmd_serve(const struct opts *o)
 	memset(&c, 0, sizeof(c));
 	c.db_url = o->db;
 	c.listen = o->listen;
+	/* The address printed in certificates (PRM-008): where the public
+	 * reaches this platform, FIREWARDEN_PUBLIC_URL, else the listener. */
+	{
+		const char	*pu = getenv("FIREWARDEN_PUBLIC_URL");
+		char		*u = pu && *pu ? xstrdup(pu) :
+		    xasprintf("http://%s", o->listen);
+
+		permit_set_public_url(u);
+		free(u);
+	}
 	c.web_root = o->web;
 	c.origins = o->origins;
 	c.threads = o->threads;

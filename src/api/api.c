@@ -16,5 +16,6 @@ const struct route *const api_tables[] = {
 	api_hazard_routes,
 	api_patrol_routes,
 	api_ecert_routes,
+	api_permit_routes,
 	NULL,
 };

@@ -19,6 +19,7 @@ extern const struct route	api_notice_routes[];
 extern const struct route	api_hazard_routes[];
 extern const struct route	api_patrol_routes[];
 extern const struct route	api_ecert_routes[];
+extern const struct route	api_permit_routes[];
 
 /* NULL-terminated list of the tables above. */
 extern const struct route *const	api_tables[];
