@@ -154,6 +154,28 @@ api_prm_reissue(struct req *r, struct resp *w)
 	return api_update(r, w, permit_reissue);
 }
 
+static int
+api_prm_pdf(struct req *r, struct resp *w)
+{
+	struct buf	 out;
+	char		*name = NULL;
+	size_t		 len;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	buf_init(&out);
+	if ((rc = permit_pdf(r->st, r->who, id, req_param(r, "kind"), &out,
+	    &name, &r->err)) < 0) {
+		buf_free(&out);
+		return rc;
+	}
+	len = out.len;
+	w->attachment = name;
+	return resp_raw(w, 200, "application/pdf", buf_release(&out), len);
+}
+
 const struct route api_permit_routes[] = {
 	{ "GET", "/api/v1/permits/rules", "permit:read", 0, api_prm_rules,
 	    "Clocks, uses and the commitment text (PRM-001)", NULL },
@@ -165,6 +187,9 @@ const struct route api_permit_routes[] = {
 	    api_prm_f_apply },
 	{ "GET", "/api/v1/permits/{id}", "permit:read", 0, api_prm_get,
 	    "One application with its steps and certificate", NULL },
+	{ "GET", "/api/v1/permits/{id}/documents/{kind}", "permit:read", 0,
+	    api_prm_pdf, "A document as PDF: certificate, refusal, notice, "
+	    "revocation", NULL },
 	{ "POST", "/api/v1/permits/{id}/inspect", "permit:decide",
 	    ROUTE_WRITE, api_prm_inspect, "Record the inspection (If-Match)",
 	    api_prm_f_inspect },

@@ -201,6 +201,12 @@ permit_rules_json(json_t **out, struct err *e)
 	return 0;
 }
 
+const char *
+permit_issuer(void)
+{
+	return prm ? prm->issuer : "";
+}
+
 void
 permit_set_public_url(const char *url)
 {
@@ -1152,6 +1158,16 @@ permit_get(struct store *st, struct actor *who, int64_t id, json_t **out,
 	json_object_set_new(rec, "steps", a);
 	if (rc < 0)
 		goto fail;
+	{
+		char	*un = NULL;
+
+		if ((rc = store_query_text(st, "SELECT name FROM units WHERE "
+		    "id = ?", STORE_ARGS(SV_I(prm_i(rec, "unit_id"))), &un,
+		    e)) < 0)
+			goto fail;
+		json_object_set_new(rec, "unit_name", jx_str_or_null(un));
+		free(un);
+	}
 	if (prm_i(rec, "cert_id") != 0) {
 		if ((rc = ecert_get(st, prm_i(rec, "cert_id"), &cert, e)) < 0)
 			goto fail;

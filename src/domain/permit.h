@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "../core/buf.h"
 #include "../core/err.h"
 
 struct store;
@@ -24,6 +25,17 @@ int	permit_rules_json(json_t **out, struct err *e);
 /* The platform's public address for the certificates' url (e.g.
  * https://xf.example.cn); the verification page is <url>/public/ecert. */
 void	permit_set_public_url(const char *url);
+
+/* The issuing authority of the rules (issuer.name). */
+const char *permit_issuer(void);
+/*
+ * PRM-017: a document of the application as PDF appended to out: kind
+ * certificate | refusal | notice | revocation.  ERR_POLICY naming
+ * "status" when the application has no such document; *name is the
+ * download name (new).
+ */
+int	permit_pdf(struct store *st, struct actor *who, int64_t id,
+	    const char *kind, struct buf *out, char **name, struct err *e);
 
 int	permit_apply(struct store *st, struct actor *who, const json_t *in,
 	    json_t **out, struct err *e);

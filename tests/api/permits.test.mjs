@@ -9,6 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server, assertError, BIN } from './lib.mjs';
 import { png } from './images.mjs';
 
@@ -196,6 +199,11 @@ test('PRM-005..009, PRM-011..015 commitment route: issued with a certificate, ve
   assertError(assert, await off.post(`/api/v1/permits/${p.id}/recheck`, { fixed: true, note: '再次' }, im(p.version)), 422, 'policy', 'status');
   const steps = (await off.get(`/api/v1/permits/${p.id}`)).body.data.steps.map((s) => s.action);
   assert.deepEqual(steps, ['apply', 'issue', 'verify_mismatch', 'revoke']);
+  for (const kind of ['notice', 'revocation']) {
+    const d = await pdfOf(unitC, `/api/v1/permits/${p.id}/documents/${kind}`);
+    assert.equal(d.status, 200, kind);
+    assert.equal(d.body.subarray(0, 5).toString(), '%PDF-');
+  }
 });
 
 test('PRM-012 a matching verification; PRM-014 a fixed re-check', async () => {
@@ -256,6 +264,47 @@ test('PRM-016 a lost certificate is reissued under a new number; the old one ans
   assert.equal(v.body.data.superseded_by_no, r.body.data.permit_no);
   v = await verifyCode(cur.code);
   assert.equal(v.body.data.status, 'valid');
+});
+
+async function pdfOf(c, path) {
+  const r = await fetch(`${srv.base}${path}`, { headers: { Cookie: c.cookie } });
+  const body = Buffer.from(await r.arrayBuffer());
+  return { status: r.status, type: r.headers.get('content-type'), body };
+}
+
+test('PRM-017 the certificate as PDF: number, holder, Chinese text, and a QR code that decodes to the FWC1 text', async () => {
+  let p = (await unitC.post('/api/v1/permits', await application(unitC))).body.data;
+  p = (await off.post(`/api/v1/permits/${p.id}/issue`, {}, im(p.version))).body.data;
+  const cert = (await unitC.get(`/api/v1/permits/${p.id}`)).body.data.certificate;
+  const r = await pdfOf(unitC, `/api/v1/permits/${p.id}/documents/certificate`);
+  assert.equal(r.status, 200);
+  assert.equal(r.type, 'application/pdf');
+  const dir = mkdtempSync(join(tmpdir(), 'fw-cert-'));
+  try {
+    writeFileSync(join(dir, 'c.pdf'), r.body);
+    const t = spawnSync('pdftotext', [join(dir, 'c.pdf'), '-'], { encoding: 'utf8' });
+    assert.equal(t.status, 0, t.stderr);
+    const text = t.stdout.replace(/\s+/g, '');
+    assert.ok(text.includes(p.permit_no), text);
+    assert.ok(text.includes(unit.name));
+    assert.ok(text.includes('公众聚集场所投入使用、营业前消防安全检查合格证'));
+    const f = spawnSync('pdffonts', [join(dir, 'c.pdf')], { encoding: 'utf8' });
+    assert.match(f.stdout, /WenQuanYi/);
+    // One page, as a certificate is.
+    assert.match(spawnSync('pdfinfo', [join(dir, 'c.pdf')], { encoding: 'utf8' }).stdout, /Pages:\s+1\n/);
+    const png = spawnSync('pdftoppm', ['-r', '200', '-png', '-singlefile', join(dir, 'c.pdf'), join(dir, 'c')], { encoding: 'utf8' });
+    assert.equal(png.status, 0, png.stderr);
+    const z = spawnSync('zbarimg', ['--raw', '-q', join(dir, 'c.png')], { encoding: 'utf8' });
+    assert.equal(z.status, 0, z.stderr);
+    assert.equal(z.stdout.trim(), cert.code);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Documents the application does not have are refused; others' are not found.
+  const nope = await off.get(`/api/v1/permits/${p.id}/documents/revocation`);
+  assertError(assert, nope, 422, 'policy', 'status');
+  assertError(assert, await off.get(`/api/v1/permits/${p.id}/documents/poster`), 404);
+  assertError(assert, await offB.get(`/api/v1/permits/${p.id}/documents/certificate`), 404);
 });
 
 test('PRM-008 no USCC, no certificate: refused naming uscc, nothing issued', async () => {
