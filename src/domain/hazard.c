@@ -73,40 +73,7 @@ hz_cat_free(struct hz_catalogue *c)
 	free(c);
 }
 
-static int
-hz_cat_keys(const json_t *o, const char *const *allowed, const char *where,
-    struct err *e)
-{
-	const char	*k;
-	json_t		*v;
-	int		 i;
 
-	if (!json_is_object(o))
-		return err_set(e, ERR_INVALID, NULL, "%s: not an object", where);
-	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], k) == 0)
-				break;
-		if (allowed[i] == NULL)
-			return err_set(e, ERR_INVALID, NULL, "%s: unknown key "
-			    "%s", where, k);
-	}
-	return 0;
-}
-
-static const char *
-hz_cat_str(const json_t *o, const char *key, size_t max, const char *where,
-    struct err *e)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	if (s == NULL || *s == '\0' || strlen(s) > max) {
-		err_set(e, ERR_INVALID, NULL, "%s: %s must be a string of 1 to "
-		    "%zu bytes", where, key, max);
-		return NULL;
-	}
-	return s;
-}
 
 static int
 hz_cat_types(struct hz_catalogue *c, const json_t *types, struct err *e)
@@ -127,14 +94,14 @@ hz_cat_types(struct hz_catalogue *c, const json_t *types, struct err *e)
 		const char		*code, *name, *basis, *dept, *st;
 
 		snprintf(where, sizeof(where), "types[%zu]", i);
-		if (hz_cat_keys(t, tkeys, where, e) < 0 ||
-		    (code = hz_cat_str(t, "code", sizeof(ty->code) - 1, where,
+		if (rec_data_keys(t, tkeys, where, e) < 0 ||
+		    (code = rec_data_str(t, "code", sizeof(ty->code) - 1, where,
 		    e)) == NULL ||
-		    (name = hz_cat_str(t, "name", 400, where, e)) == NULL ||
-		    (basis = hz_cat_str(t, "legal_basis", 400, where,
+		    (name = rec_data_str(t, "name", 400, where, e)) == NULL ||
+		    (basis = rec_data_str(t, "legal_basis", 400, where,
 		    e)) == NULL ||
-		    (dept = hz_cat_str(t, "dept", 15, where, e)) == NULL ||
-		    (st = hz_cat_str(t, "status", 1, where, e)) == NULL)
+		    (dept = rec_data_str(t, "dept", 15, where, e)) == NULL ||
+		    (st = rec_data_str(t, "status", 1, where, e)) == NULL)
 			return e->code;
 		snprintf(where, sizeof(where), "type %s", code);
 		for (j = 0; j < c->ntypes; j++)
@@ -187,7 +154,7 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 	int		 j;
 	char		 where[64];
 
-	if (hz_cat_keys(c->doc, top, "catalogue", e) < 0)
+	if (rec_data_keys(c->doc, top, "catalogue", e) < 0)
 		return e->code;
 	s = json_string_value(json_object_get(c->doc, "format"));
 	if (s == NULL || strcmp(s, "firewarden-hazard-catalogue-v1") != 0)
@@ -200,9 +167,9 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 		    "entries");
 	json_array_foreach(o, i, v) {
 		snprintf(where, sizeof(where), "departments[%zu]", i);
-		if (hz_cat_keys(v, dkeys, where, e) < 0 ||
-		    (s = hz_cat_str(v, "code", 15, where, e)) == NULL ||
-		    hz_cat_str(v, "name", 200, where, e) == NULL)
+		if (rec_data_keys(v, dkeys, where, e) < 0 ||
+		    (s = rec_data_str(v, "code", 15, where, e)) == NULL ||
+		    rec_data_str(v, "name", 200, where, e) == NULL)
 			return e->code;
 		for (j = 0; s[j] != '\0'; j++)
 			if (s[j] < 'a' || s[j] > 'z')
@@ -221,7 +188,7 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 		return err_set(e, ERR_INVALID, NULL, "departments: fire (the "
 		    "fire service itself) must be listed");
 	o = json_object_get(c->doc, "clocks");
-	if (hz_cat_keys(o, hz_clock_names, "clocks", e) < 0)
+	if (rec_data_keys(o, hz_clock_names, "clocks", e) < 0)
 		return e->code;
 	for (j = 0; hz_clock_names[j] != NULL; j++) {
 		v = json_object_get(o, hz_clock_names[j]);
@@ -229,7 +196,7 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 		if (v == NULL)
 			return err_set(e, ERR_INVALID, NULL, "%s is missing",
 			    where);
-		if (hz_cat_keys(v, ckeys, where, e) < 0)
+		if (rec_data_keys(v, ckeys, where, e) < 0)
 			return e->code;
 		if (!json_is_integer(json_object_get(v, "value")) ||
 		    json_integer_value(json_object_get(v, "value")) < 1 ||
@@ -242,7 +209,7 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 		    json_object_get(v, "value"));
 	}
 	o = json_object_get(c->doc, "numbers");
-	if (hz_cat_keys(o, hz_series, "numbers", e) < 0)
+	if (rec_data_keys(o, hz_series, "numbers", e) < 0)
 		return e->code;
 	for (j = 0; hz_series[j] != NULL; j++) {
 		v = json_object_get(o, hz_series[j]);
@@ -250,8 +217,8 @@ hz_cat_parse(struct hz_catalogue *c, struct err *e)
 		if (v == NULL)
 			return err_set(e, ERR_INVALID, NULL, "%s is missing",
 			    where);
-		if (hz_cat_keys(v, nkeys, where, e) < 0 ||
-		    (s = hz_cat_str(v, "template", 100, where, e)) == NULL)
+		if (rec_data_keys(v, nkeys, where, e) < 0 ||
+		    (s = rec_data_str(v, "template", 100, where, e)) == NULL)
 			return e->code;
 		if (strstr(s, "{seq") == NULL)
 			return err_set(e, ERR_INVALID, NULL, "%s: the template "

@@ -487,15 +487,19 @@ out:
 	return rc;
 }
 
+static const char *const hzl_list_names[] = { "id", "hazard_id", "no",
+    "level", "body", "deadline", "status", "published", "listed_on",
+    "delisted_on", "version", "hazard_no", "description", "hazard_status",
+    "unit_name", "town", "reports", NULL };
+
 int
 hazard_listing_list(struct store *st, struct actor *who, const char *status,
     const char *level, int64_t offset, int64_t limit, json_t **items,
     int64_t *total, struct err *e)
 {
 	struct store_val	 args[8];
-	struct store_rows	*r = NULL;
 	struct hz_scope		 s;
-	struct buf		 w, q;
+	struct buf		 w;
 	int			 n = 0, rc;
 
 	if ((rc = reg_need(who, "hazard:read", e)) < 0)
@@ -509,7 +513,6 @@ hazard_listing_list(struct store *st, struct actor *who, const char *status,
 		return err_set(e, ERR_INVALID, "level", "level must be town or "
 		    "city");
 	buf_init(&w);
-	buf_init(&q);
 	hz_scope_of(who, &s);
 	buf_adds(&w, " WHERE 1 = 1");
 	if (s.rs.kind == RS_TOWN) {
@@ -528,52 +531,15 @@ hazard_listing_list(struct store *st, struct actor *who, const char *status,
 		buf_adds(&w, " AND l.level = ?");
 		args[n++] = SV_S(level);
 	}
-	buf_printf(&q, "SELECT COUNT(*) FROM hazard_listings l JOIN hazards h "
-	    "ON h.id = l.hazard_id%s", w.data);
-	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)
-		goto out;
-	buf_reset(&q);
-	buf_printf(&q, "SELECT l.id, l.hazard_id, l.no, l.level, l.body, "
+	rc = rec_page(st, "l.id, l.hazard_id, l.no, l.level, l.body, "
 	    "l.deadline, l.status, l.published, l.listed_on, l.delisted_on, "
 	    "l.version, h.no, h.description, h.status, u.name, h.town, "
 	    "(SELECT COUNT(*) FROM hazard_listing_reports p WHERE "
-	    "p.listing_id = l.id) FROM hazard_listings l JOIN hazards h ON "
-	    "h.id = l.hazard_id JOIN units u ON u.id = h.unit_id%s "
-	    "ORDER BY l.listed_on DESC, l.id DESC LIMIT ? OFFSET ?", w.data);
-	args[n] = SV_I(limit);
-	args[n + 1] = SV_I(offset);
-	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
-		goto out;
-	*items = json_array();
-	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*items, json_pack("{s:o, s:o, s:s, s:s, "
-		    "s:s, s:s, s:s, s:b, s:s, s:s?, s:I, s:s, s:s, s:s, s:s, "
-		    "s:s, s:I}",
-		    "id", jx_id(store_int(r, 0)),
-		    "hazard_id", jx_id(store_int(r, 1)),
-		    "no", store_text(r, 2), "level", store_text(r, 3),
-		    "body", store_text(r, 4), "deadline", store_text(r, 5),
-		    "status", store_text(r, 6),
-		    "published", (int)store_int(r, 7),
-		    "listed_on", store_text(r, 8),
-		    "delisted_on", store_isnull(r, 9) ? NULL :
-		    store_text(r, 9),
-		    "version", (json_int_t)store_int(r, 10),
-		    "hazard_no", store_text(r, 11),
-		    "description", store_text(r, 12),
-		    "hazard_status", store_text(r, 13),
-		    "unit_name", store_text(r, 14),
-		    "town", store_text(r, 15),
-		    "reports", (json_int_t)store_int(r, 16)));
-	if (rc < 0) {
-		json_decref(*items);
-		*items = NULL;
-	} else
-		rc = 0;
-out:
-	store_rows_free(r);
+	    "p.listing_id = l.id)", "hazard_listings l JOIN hazards h ON "
+	    "h.id = l.hazard_id JOIN units u ON u.id = h.unit_id", w.data,
+	    " ORDER BY l.listed_on DESC, l.id DESC", args, n, offset, limit,
+	    hzl_list_names, "iisssssbssnsssssn", items, total, e);
 	buf_free(&w);
-	buf_free(&q);
 	return rc;
 }
 
@@ -1008,6 +974,10 @@ hazard_seal_refuse_lift(struct store *st, struct actor *who, int64_t sid,
 	return hzs_decide(st, who, sid, expected, in, 0, out, e);
 }
 
+static const char *const hzs_list_names[] = { "id", "hazard_id", "no",
+    "scope", "start_on", "end_on", "extended", "status", "version",
+    "hazard_no", "unit_name", NULL };
+
 int
 hazard_seal_list(struct store *st, struct actor *who, const char *status,
     int64_t offset, int64_t limit, json_t **items, int64_t *total,
@@ -1016,9 +986,8 @@ hazard_seal_list(struct store *st, struct actor *who, const char *status,
 	static const char *const statuses[] = { "active", "lift_applied",
 	    "lifted", NULL };
 	struct store_val	 args[8];
-	struct store_rows	*r = NULL;
 	struct hz_scope		 s;
-	struct buf		 w, q;
+	struct buf		 w;
 	char			 today[HZ_DATE_LEN + 1];
 	int			 n = 0, rc;
 
@@ -1028,7 +997,6 @@ hazard_seal_list(struct store *st, struct actor *who, const char *status,
 		return err_set(e, ERR_INVALID, "status", "status must be active, "
 		    "lift_applied or lifted");
 	buf_init(&w);
-	buf_init(&q);
 	hz_scope_of(who, &s);
 	buf_adds(&w, " WHERE 1 = 1");
 	if (s.is_dept)
@@ -1048,44 +1016,23 @@ hazard_seal_list(struct store *st, struct actor *who, const char *status,
 		buf_adds(&w, " AND z.status = ?");
 		args[n++] = SV_S(status);
 	}
-	buf_printf(&q, "SELECT COUNT(*) FROM hazard_seals z JOIN hazards h ON "
-	    "h.id = z.hazard_id%s", w.data);
-	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)
-		goto out;
-	buf_reset(&q);
-	buf_printf(&q, "SELECT z.id, z.hazard_id, z.no, z.scope, z.start_on, "
-	    "z.end_on, z.extended, z.status, z.version, h.no, u.name FROM "
+	if ((rc = rec_page(st, "z.id, z.hazard_id, z.no, z.scope, z.start_on, "
+	    "z.end_on, z.extended, z.status, z.version, h.no, u.name",
 	    "hazard_seals z JOIN hazards h ON h.id = z.hazard_id JOIN units u "
-	    "ON u.id = z.unit_id%s ORDER BY z.end_on, z.id LIMIT ? OFFSET ?",
-	    w.data);
-	args[n] = SV_I(limit);
-	args[n + 1] = SV_I(offset);
-	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
-		goto out;
-	rec_today(today);
-	*items = json_array();
-	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*items, json_pack("{s:o, s:o, s:s, s:s, "
-		    "s:s, s:s, s:b, s:s, s:I, s:s, s:s, s:b}",
-		    "id", jx_id(store_int(r, 0)),
-		    "hazard_id", jx_id(store_int(r, 1)),
-		    "no", store_text(r, 2), "scope", store_text(r, 3),
-		    "start_on", store_text(r, 4), "end_on", store_text(r, 5),
-		    "extended", (int)store_int(r, 6),
-		    "status", store_text(r, 7),
-		    "version", (json_int_t)store_int(r, 8),
-		    "hazard_no", store_text(r, 9),
-		    "unit_name", store_text(r, 10),
-		    "expired", strcmp(store_text(r, 7), "lifted") != 0 &&
-		    strcmp(store_text(r, 5), today) < 0));
-	if (rc < 0) {
-		json_decref(*items);
-		*items = NULL;
-	} else
-		rc = 0;
-out:
-	store_rows_free(r);
+	    "ON u.id = z.unit_id", w.data, " ORDER BY z.end_on, z.id", args, n,
+	    offset, limit, hzs_list_names, "iissssbsnss", items, total,
+	    e)) == 0) {
+		json_t	*x;
+		size_t	 i;
+
+		/* Past its end and not lifted: expired (HAZ-029). */
+		rec_today(today);
+		json_array_foreach(*items, i, x)
+			json_object_set_new(x, "expired", json_boolean(strcmp(
+			    json_string_value(json_object_get(x, "status")),
+			    "lifted") != 0 && strcmp(json_string_value(
+			    json_object_get(x, "end_on")), today) < 0));
+	}
 	buf_free(&w);
-	buf_free(&q);
 	return rc;
 }

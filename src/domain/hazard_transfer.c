@@ -325,10 +325,12 @@ hazard_transfer_list(struct store *st, struct actor *who, const char *status,
 {
 	static const char *const statuses[] = { "pending", "accepted",
 	    "returned", "disputed", "completed", "released", NULL };
+	static const char *const names[] = { "id", "hazard_id", "dept",
+	    "town", "status", "due", "complete_due", "escalation", "version",
+	    "hazard_no", "description", "unit_name", NULL };
 	struct store_val	 args[8];
-	struct store_rows	*r = NULL;
 	struct hz_scope		 s;
-	struct buf		 w, q;
+	struct buf		 w;
 	int			 n = 0, rc;
 
 	if ((rc = reg_need(who, "hazard:read", e)) < 0)
@@ -336,7 +338,6 @@ hazard_transfer_list(struct store *st, struct actor *who, const char *status,
 	if (status != NULL && !reg_choice(statuses, status))
 		return err_set(e, ERR_INVALID, "status", "unknown status");
 	buf_init(&w);
-	buf_init(&q);
 	hz_scope_of(who, &s);
 	buf_adds(&w, " WHERE 1 = 1");
 	if (s.is_dept) {
@@ -355,43 +356,13 @@ hazard_transfer_list(struct store *st, struct actor *who, const char *status,
 		buf_adds(&w, " AND t.status = ?");
 		args[n++] = SV_S(status);
 	}
-	buf_printf(&q, "SELECT COUNT(*) FROM hazard_transfers t%s", w.data);
-	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)
-		goto out;
-	buf_reset(&q);
-	buf_printf(&q, "SELECT t.id, t.hazard_id, t.dept, t.town, t.status, "
-	    "t.due, t.complete_due, t.escalation, t.version, h.no, "
-	    "h.description, u.name FROM hazard_transfers t JOIN hazards h ON "
-	    "h.id = t.hazard_id JOIN units u ON u.id = h.unit_id%s "
-	    "ORDER BY t.due, t.id LIMIT ? OFFSET ?", w.data);
-	args[n] = SV_I(limit);
-	args[n + 1] = SV_I(offset);
-	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
-		goto out;
-	*items = json_array();
-	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*items, json_pack("{s:o, s:o, s:s, s:s, "
-		    "s:s, s:s, s:s?, s:I, s:I, s:s, s:s, s:s}",
-		    "id", jx_id(store_int(r, 0)),
-		    "hazard_id", jx_id(store_int(r, 1)),
-		    "dept", store_text(r, 2), "town", store_text(r, 3),
-		    "status", store_text(r, 4), "due", store_text(r, 5),
-		    "complete_due", store_isnull(r, 6) ? NULL :
-		    store_text(r, 6),
-		    "escalation", (json_int_t)store_int(r, 7),
-		    "version", (json_int_t)store_int(r, 8),
-		    "hazard_no", store_text(r, 9),
-		    "description", store_text(r, 10),
-		    "unit_name", store_text(r, 11)));
-	if (rc < 0) {
-		json_decref(*items);
-		*items = NULL;
-	} else
-		rc = 0;
-out:
-	store_rows_free(r);
+	rc = rec_page(st, "t.id, t.hazard_id, t.dept, t.town, t.status, "
+	    "t.due, t.complete_due, t.escalation, t.version, h.no AS hazard_no, "
+	    "h.description, u.name", "hazard_transfers t JOIN hazards h ON "
+	    "h.id = t.hazard_id JOIN units u ON u.id = h.unit_id", w.data,
+	    " ORDER BY t.due, t.id", args, n, offset, limit, names,
+	    "iisssssnnsss", items, total, e);
 	buf_free(&w);
-	buf_free(&q);
 	return rc;
 }
 

@@ -77,40 +77,7 @@ pat_set_free(struct pat_set *s)
 	free(s);
 }
 
-static int
-pat_keys(const json_t *o, const char *const *allowed, const char *where,
-    struct err *e)
-{
-	const char	*k;
-	json_t		*v;
-	int		 i;
 
-	if (!json_is_object(o))
-		return err_set(e, ERR_INVALID, NULL, "%s: not an object", where);
-	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], k) == 0)
-				break;
-		if (allowed[i] == NULL)
-			return err_set(e, ERR_INVALID, NULL, "%s: unknown key "
-			    "%s", where, k);
-	}
-	return 0;
-}
-
-static const char *
-pat_str(const json_t *o, const char *key, size_t max, const char *where,
-    struct err *e)
-{
-	const char	*s = json_string_value(json_object_get(o, key));
-
-	if (s == NULL || *s == '\0' || strlen(s) > max) {
-		err_set(e, ERR_INVALID, NULL, "%s: %s must be 1 to %zu bytes",
-		    where, key, max);
-		return NULL;
-	}
-	return s;
-}
 
 static int
 pat_applies(struct pat_template *t, const json_t *a, const char *where,
@@ -121,7 +88,7 @@ pat_applies(struct pat_template *t, const json_t *a, const char *where,
 	const char	*s;
 	int		 i;
 
-	if (pat_keys(a, akeys, where, e) < 0)
+	if (rec_data_keys(a, akeys, where, e) < 0)
 		return e->code;
 	if ((s = json_string_value(json_object_get(a, "three_small_kind"))))
 		snprintf(t->three_small, sizeof(t->three_small), "%s", s);
@@ -155,13 +122,13 @@ pat_parse(struct pat_set *s, struct err *e)
 	int		 k, m;
 	char		 where[80];
 
-	if (pat_keys(s->doc, top, "checklists", e) < 0)
+	if (rec_data_keys(s->doc, top, "checklists", e) < 0)
 		return e->code;
 	v = json_string_value(json_object_get(s->doc, "format"));
 	if (v == NULL || strcmp(v, "firewarden-patrol-checklists-v1") != 0)
 		return err_set(e, ERR_INVALID, NULL, "format must be "
 		    "firewarden-patrol-checklists-v1");
-	if ((v = pat_str(s->doc, "version", sizeof(s->version) - 1,
+	if ((v = rec_data_str(s->doc, "version", sizeof(s->version) - 1,
 	    "checklists", e)) == NULL)
 		return e->code;
 	snprintf(s->version, sizeof(s->version), "%s", v);
@@ -174,8 +141,8 @@ pat_parse(struct pat_set *s, struct err *e)
 		struct pat_template	*pt = &s->t[s->n];
 
 		snprintf(where, sizeof(where), "templates[%zu]", i);
-		if (pat_keys(t, tkeys, where, e) < 0 ||
-		    (v = pat_str(t, "code", sizeof(pt->code) - 1, where,
+		if (rec_data_keys(t, tkeys, where, e) < 0 ||
+		    (v = rec_data_str(t, "code", sizeof(pt->code) - 1, where,
 		    e)) == NULL)
 			return e->code;
 		snprintf(pt->code, sizeof(pt->code), "%s", v);
@@ -184,11 +151,11 @@ pat_parse(struct pat_set *s, struct err *e)
 				return err_set(e, ERR_INVALID, NULL, "template "
 				    "%s listed twice", v);
 		snprintf(where, sizeof(where), "template %s", pt->code);
-		if ((v = pat_str(t, "name", 100, where, e)) == NULL)
+		if ((v = rec_data_str(t, "name", 100, where, e)) == NULL)
 			return e->code;
 		pt->name = xstrdup(v);
 		s->n++;
-		if ((v = pat_str(t, "kind", 7, where, e)) == NULL)
+		if ((v = rec_data_str(t, "kind", 7, where, e)) == NULL)
 			return e->code;
 		if (strcmp(v, "patrol") != 0 && strcmp(v, "police") != 0)
 			return err_set(e, ERR_INVALID, NULL, "%s: kind must be "
@@ -209,8 +176,8 @@ pat_parse(struct pat_set *s, struct err *e)
 			char		 iw[128];
 
 			snprintf(iw, sizeof(iw), "%s items[%zu]", where, j);
-			if (pat_keys(it, ikeys, iw, e) < 0 ||
-			    (v = pat_str(it, "code", sizeof(pi->code) - 1, iw,
+			if (rec_data_keys(it, ikeys, iw, e) < 0 ||
+			    (v = rec_data_str(it, "code", sizeof(pi->code) - 1, iw,
 			    e)) == NULL)
 				return e->code;
 			snprintf(pi->code, sizeof(pi->code), "%s", v);
@@ -219,11 +186,11 @@ pat_parse(struct pat_set *s, struct err *e)
 					return err_set(e, ERR_INVALID, NULL,
 					    "%s: item %s listed twice", where,
 					    v);
-			if ((v = pat_str(it, "text", 400, iw, e)) == NULL)
+			if ((v = rec_data_str(it, "text", 400, iw, e)) == NULL)
 				return e->code;
 			pi->text = xstrdup(v);
 			pt->nitems++;
-			if ((v = pat_str(it, "hazard_type",
+			if ((v = rec_data_str(it, "hazard_type",
 			    sizeof(pi->hazard_type) - 1, iw, e)) == NULL)
 				return e->code;
 			if (hazard_type_find(v) == NULL)
@@ -894,9 +861,11 @@ pat_where(const struct actor *who, const struct patrol_filter *f,
 	return 0;
 }
 
-#define PAT_LIST_SQL "SELECT p.id, p.unit_id, u.name, p.town, p.grid_id, " \
+#define PAT_LIST_COLS "p.id, p.unit_id, u.name, p.town, p.grid_id, " \
     "p.kind, p.template, p.outcome, p.failures, p.patrolled_on, " \
-    "p.created_by FROM patrol_records p JOIN units u ON u.id = p.unit_id"
+    "p.created_by"
+#define PAT_LIST_FROM "patrol_records p JOIN units u ON u.id = p.unit_id"
+#define PAT_LIST_SQL "SELECT " PAT_LIST_COLS " FROM " PAT_LIST_FROM
 
 int
 patrol_list(struct store *st, struct actor *who, const struct patrol_filter *f,
@@ -907,40 +876,18 @@ patrol_list(struct store *st, struct actor *who, const struct patrol_filter *f,
 	    "town", "grid_id", "kind", "template", "outcome", "failures",
 	    "patrolled_on", "created_by", NULL };
 	struct store_val	 args[16];
-	struct store_rows	*r = NULL;
 	struct reg_scope	 s;
-	struct buf		 w, q;
+	struct buf		 w;
 	int			 n = 0, rc;
 
 	if ((rc = reg_need(who, "patrol:read", e)) < 0)
 		return rc;
 	buf_init(&w);
-	buf_init(&q);
-	if ((rc = pat_where(who, f, &s, &w, args, &n, e)) < 0)
-		goto out;
-	buf_printf(&q, "SELECT COUNT(*) FROM patrol_records p%s", w.data);
-	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)
-		goto out;
-	buf_reset(&q);
-	buf_printf(&q, PAT_LIST_SQL "%s ORDER BY p.patrolled_on DESC, p.id "
-	    "DESC LIMIT ? OFFSET ?", w.data);
-	args[n] = SV_I(limit);
-	args[n + 1] = SV_I(offset);
-	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
-		goto out;
-	*items = json_array();
-	while ((rc = store_next(r, e)) == 1)
-		json_array_append_new(*items, rec_row_obj(r, names,
-		    "iississsnss"));
-	if (rc < 0) {
-		json_decref(*items);
-		*items = NULL;
-	} else
-		rc = 0;
-out:
-	store_rows_free(r);
+	if ((rc = pat_where(who, f, &s, &w, args, &n, e)) == 0)
+		rc = rec_page(st, PAT_LIST_COLS, PAT_LIST_FROM, w.data,
+		    " ORDER BY p.patrolled_on DESC, p.id DESC", args, n, offset,
+		    limit, names, "iississsnss", items, total, e);
 	buf_free(&w);
-	buf_free(&q);
 	return rc;
 }
 

@@ -69,21 +69,6 @@ prm_free(struct prm_rules *r)
 	free(r);
 }
 
-static int
-prm_keys(const json_t *o, const char *const *allowed, const char *where,
-    struct err *e)
-{
-	const char	*k;
-	json_t		*v;
-
-	if (!json_is_object(o))
-		return err_set(e, ERR_INVALID, NULL, "%s: not an object", where);
-	json_object_foreach((json_t *)(uintptr_t)o, k, v)
-		if (!reg_choice(allowed, k))
-			return err_set(e, ERR_INVALID, NULL, "%s: unknown key "
-			    "%s", where, k);
-	return 0;
-}
 
 static int
 prm_parse(struct prm_rules *r, struct err *e)
@@ -100,18 +85,18 @@ prm_parse(struct prm_rules *r, struct err *e)
 	size_t		 i;
 	int		 j;
 
-	if (prm_keys(r->doc, top, "rules", e) < 0)
+	if (rec_data_keys(r->doc, top, "rules", e) < 0)
 		return e->code;
 	s = json_string_value(json_object_get(r->doc, "format"));
 	if (s == NULL || strcmp(s, "firewarden-permit-rules-v1") != 0)
 		return err_set(e, ERR_INVALID, NULL, "format must be "
 		    "firewarden-permit-rules-v1");
 	o = json_object_get(r->doc, "clocks");
-	if (prm_keys(o, prm_clock_names, "clocks", e) < 0)
+	if (rec_data_keys(o, prm_clock_names, "clocks", e) < 0)
 		return e->code;
 	for (j = 0; prm_clock_names[j] != NULL; j++) {
 		v = json_object_get(o, prm_clock_names[j]);
-		if (v == NULL || prm_keys(v, ck, prm_clock_names[j], e) < 0 ||
+		if (v == NULL || rec_data_keys(v, ck, prm_clock_names[j], e) < 0 ||
 		    !json_is_integer(json_object_get(v, "value")) ||
 		    json_integer_value(json_object_get(v, "value")) < 1 ||
 		    json_integer_value(json_object_get(v, "value")) > 366)
@@ -121,7 +106,7 @@ prm_parse(struct prm_rules *r, struct err *e)
 		    "value"));
 	}
 	o = json_object_get(r->doc, "verify_days_by_grade");
-	if (prm_keys(o, gk, "verify_days_by_grade", e) < 0)
+	if (rec_data_keys(o, gk, "verify_days_by_grade", e) < 0)
 		return e->code;
 	for (j = 0; prm_grades[j] != NULL; j++) {
 		v = json_object_get(o, prm_grades[j]);
@@ -133,11 +118,11 @@ prm_parse(struct prm_rules *r, struct err *e)
 		r->grade_days[j] = (int)json_integer_value(v);
 	}
 	o = json_object_get(r->doc, "numbers");
-	if (prm_keys(o, prm_series, "numbers", e) < 0)
+	if (rec_data_keys(o, prm_series, "numbers", e) < 0)
 		return e->code;
 	for (j = 0; prm_series[j] != NULL; j++) {
 		v = json_object_get(o, prm_series[j]);
-		if (v == NULL || prm_keys(v, nk, prm_series[j], e) < 0 ||
+		if (v == NULL || rec_data_keys(v, nk, prm_series[j], e) < 0 ||
 		    (s = json_string_value(json_object_get(v, "template"))) ==
 		    NULL || strstr(s, "{seq") == NULL || strlen(s) > 60)
 			return err_set(e, ERR_INVALID, NULL, "numbers.%s: a "
@@ -1235,9 +1220,8 @@ permit_list(struct store *st, struct actor *who, const struct permit_filter *f,
 	    "status", "step_due", "permit_no", "verify_status", "verify_due",
 	    "submitted_on", "version", NULL };
 	struct store_val	 args[16];
-	struct store_rows	*r = NULL;
 	struct reg_scope	 s;
-	struct buf		 w, q;
+	struct buf		 w;
 	const char		*order = " ORDER BY p.created_at DESC, p.id DESC";
 	char			*like = NULL, today[REC_DATE_LEN + 1];
 	int			 n = 0, rc;
@@ -1245,7 +1229,6 @@ permit_list(struct store *st, struct actor *who, const struct permit_filter *f,
 	if ((rc = reg_need(who, "permit:read", e)) < 0)
 		return rc;
 	buf_init(&w);
-	buf_init(&q);
 	reg_scope_of(who, &s);
 	buf_adds(&w, " WHERE 1 = 1");
 	if (s.kind == RS_TOWN) {
@@ -1329,39 +1312,26 @@ permit_list(struct store *st, struct actor *who, const struct permit_filter *f,
 			goto out;
 		}
 	}
-	buf_printf(&q, "SELECT COUNT(*) FROM permits p%s", w.data);
-	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)
-		goto out;
-	buf_reset(&q);
-	buf_printf(&q, "SELECT p.id, p.no, p.unit_id, u.name, p.town, "
+	if ((rc = rec_page(st, "p.id, p.no, p.unit_id, u.name, p.town, "
 	    "p.place_name, p.use, p.area_m2, p.route, p.status, p.step_due, "
 	    "p.permit_no, p.verify_status, p.verify_due, p.submitted_on, "
-	    "p.version FROM permits p JOIN units u ON u.id = p.unit_id%s%s "
-	    "LIMIT ? OFFSET ?", w.data, order);
-	args[n] = SV_I(limit);
-	args[n + 1] = SV_I(offset);
-	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
-		goto out;
-	*items = json_array();
-	while ((rc = store_next(r, e)) == 1) {
-		json_t	*o = rec_row_obj(r, names, "isissssnsssssssn");
-		const char *due = json_string_value(json_object_get(o,
-		    "step_due"));
+	    "p.version", "permits p JOIN units u ON u.id = p.unit_id", w.data,
+	    order, args, n, offset, limit, names, "isissssnsssssssn", items,
+	    total, e)) == 0) {
+		json_t	*o;
+		size_t	 i;
 
-		json_object_set_new(o, "overdue", json_boolean(due &&
-		    strcmp(due, today) < 0));
-		json_array_append_new(*items, o);
+		json_array_foreach(*items, i, o) {
+			const char *due = json_string_value(json_object_get(o,
+			    "step_due"));
+
+			json_object_set_new(o, "overdue", json_boolean(due &&
+			    strcmp(due, today) < 0));
+		}
 	}
-	if (rc < 0) {
-		json_decref(*items);
-		*items = NULL;
-	} else
-		rc = 0;
 out:
-	store_rows_free(r);
 	free(like);
 	buf_free(&w);
-	buf_free(&q);
 	return rc;
 }
 

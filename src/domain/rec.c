@@ -210,3 +210,73 @@ rec_next_no(struct store *st, const char *series, const char *t, int year,
 	*out = buf_release(&b);
 	return 0;
 }
+
+int
+rec_page(struct store *st, const char *cols, const char *from,
+    const char *where, const char *order, struct store_val *args, int n,
+    int64_t offset, int64_t limit, const char *const *names,
+    const char *types, json_t **items, int64_t *total, struct err *e)
+{
+	struct store_rows	*r = NULL;
+	struct buf		 q;
+	int			 rc;
+
+	buf_init(&q);
+	buf_printf(&q, "SELECT COUNT(*) FROM %s%s", from, where);
+	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)
+		goto out;
+	buf_reset(&q);
+	buf_printf(&q, "SELECT %s FROM %s%s%s LIMIT ? OFFSET ?", cols, from,
+	    where, order);
+	args[n] = SV_I(limit);
+	args[n + 1] = SV_I(offset);
+	if ((rc = store_query(st, q.data, args, n + 2, &r, e)) < 0)
+		goto out;
+	*items = json_array();
+	while ((rc = store_next(r, e)) == 1)
+		json_array_append_new(*items, rec_row_obj(r, names, types));
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	} else
+		rc = 0;
+out:
+	store_rows_free(r);
+	buf_free(&q);
+	return rc;
+}
+
+int
+rec_data_keys(const json_t *o, const char *const *allowed, const char *where,
+    struct err *e)
+{
+	const char	*k;
+	json_t		*v;
+	int		 i;
+
+	if (!json_is_object(o))
+		return err_set(e, ERR_INVALID, NULL, "%s: not an object", where);
+	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(allowed[i], k) == 0)
+				break;
+		if (allowed[i] == NULL)
+			return err_set(e, ERR_INVALID, NULL, "%s: unknown key "
+			    "%s", where, k);
+	}
+	return 0;
+}
+
+const char *
+rec_data_str(const json_t *o, const char *key, size_t max, const char *where,
+    struct err *e)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	if (s == NULL || *s == '\0' || strlen(s) > max) {
+		err_set(e, ERR_INVALID, NULL, "%s: %s must be a string of 1 to "
+		    "%zu bytes", where, key, max);
+		return NULL;
+	}
+	return s;
+}

@@ -49,4 +49,26 @@ json_t	*rec_row_obj(struct store_rows *r, const char *const *names,
 int	rec_next_no(struct store *st, const char *series, const char *tmpl,
 	    int year, char **out, struct err *e);
 
+/*
+ * A page of a list: "SELECT COUNT(*) FROM <from><where>" into *total and
+ * "SELECT <cols> FROM <from><where><order> LIMIT ? OFFSET ?" into *items
+ * as objects (rec_row_obj with names and types).  args holds the n
+ * arguments of where and room for two more.
+ */
+struct store_val;
+int	rec_page(struct store *st, const char *cols, const char *from,
+	    const char *where, const char *order, struct store_val *args,
+	    int n, int64_t offset, int64_t limit, const char *const *names,
+	    const char *types, json_t **items, int64_t *total, struct err *e);
+
+/*
+ * Data files (catalogues, rules) checked strictly: an object with only
+ * the allowed keys; a string of 1..max bytes.  Errors name the place
+ * (where) in the message.
+ */
+int	rec_data_keys(const json_t *o, const char *const *allowed,
+	    const char *where, struct err *e);
+const char *rec_data_str(const json_t *o, const char *key, size_t max,
+	    const char *where, struct err *e);
+
 #endif
