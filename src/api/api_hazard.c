@@ -334,23 +334,13 @@ api_hzt_decide(struct req *r, struct resp *w)
 static int
 api_hz_notice(struct req *r, struct resp *w)
 {
-	struct buf	 out;
-	char		*name = NULL;
-	size_t		 len;
-	int64_t		 id;
-	int		 rc;
+	return api_pdf(r, w, hazard_notice_pdf);
+}
 
-	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
-		return rc;
-	buf_init(&out);
-	if ((rc = hazard_notice_pdf(r->st, r->who, id, &out, &name,
-	    &r->err)) < 0) {
-		buf_free(&out);
-		return rc;
-	}
-	len = out.len;
-	w->attachment = name;
-	return resp_raw(w, 200, "application/pdf", buf_release(&out), len);
+static int
+api_hzs_pdf(struct req *r, struct resp *w)
+{
+	return api_pdf(r, w, hazard_seal_pdf);
 }
 
 static int
@@ -422,6 +412,21 @@ static int
 api_hzl_report(struct req *r, struct resp *w)
 {
 	return api_child(r, w, hazard_listing_report);
+}
+
+static int
+api_hzl_reports(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 offset, limit, total = 0, id;
+	int	 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0 ||
+	    (rc = req_page(r, &offset, &limit, &r->err)) < 0 ||
+	    (rc = hazard_listing_reports(r->st, r->who, id, offset, limit,
+	    &items, &total, &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
 }
 
 static int
@@ -541,6 +546,9 @@ const struct route api_hazard_routes[] = {
 	    api_hz_f_listing },
 	{ "GET", "/api/v1/hazard-listings", "hazard:read", 0, api_hzl_list,
 	    "Listings (?status=listed|delisted&level=town|city)", NULL },
+	{ "GET", "/api/v1/hazard-listings/{id}/reports", "hazard:read", 0,
+	    api_hzl_reports, "A listing's progress reports, newest first",
+	    NULL },
 	{ "POST", "/api/v1/hazard-listings/{id}/reports", "hazard:read",
 	    ROUTE_WRITE, api_hzl_report, "A progress report on a listed "
 	    "hazard (hazard:write or hazard:report)", api_hz_f_progress },
@@ -554,6 +562,9 @@ const struct route api_hazard_routes[] = {
 	    api_hz_f_seal },
 	{ "GET", "/api/v1/hazard-seals", "hazard:read", 0, api_hzs_list,
 	    "Seals (?status=active|lift_applied|lifted)", NULL },
+	{ "GET", "/api/v1/hazard-seals/{id}/decision.pdf", "hazard:read", 0,
+	    api_hzs_pdf, "The temporary seal decision (临时查封决定书) as PDF",
+	    NULL },
 	{ "POST", "/api/v1/hazard-seals/{id}/extend", "hazard:seal",
 	    ROUTE_WRITE, api_hzs_extend, "Extend while the hazard persists "
 	    "(If-Match)", api_hz_f_extend },

@@ -130,3 +130,24 @@ api_all(struct req *r, struct resp *w, api_all_fn fn)
 	n = (int64_t)json_array_size(j);
 	return resp_list(w, j, 0, n, n);
 }
+
+int
+api_pdf(struct req *r, struct resp *w, api_pdf_fn fn)
+{
+	struct buf	 out;
+	char		*name = NULL;
+	size_t		 len;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = req_param_id(r, "id", &id, &r->err)) < 0)
+		return rc;
+	buf_init(&out);
+	if ((rc = fn(r->st, r->who, id, &out, &name, &r->err)) < 0) {
+		buf_free(&out);
+		return rc;
+	}
+	len = out.len;
+	w->attachment = name;
+	return resp_raw(w, 200, "application/pdf", buf_release(&out), len);
+}

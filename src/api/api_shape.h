@@ -16,6 +16,7 @@
 struct store;
 struct actor;
 struct err;
+struct buf;
 
 typedef int (*api_new_fn)(struct store *, struct actor *, const json_t *,
     json_t **, struct err *);
@@ -30,6 +31,11 @@ typedef int (*api_all_fn)(struct store *, struct actor *, json_t **,
 typedef int (*api_child_fn)(struct store *, struct actor *, int64_t,
     const json_t *, json_t **, struct err *);
 
+typedef int (*api_pdf_fn)(struct store *, struct actor *, int64_t,
+    struct buf *, char **, struct err *);
+
+/* A document of the record in {id} as PDF, downloaded under its name. */
+int	api_pdf(struct req *r, struct resp *w, api_pdf_fn fn);
 /* {"data": j} (201 if created) with ETag "version" when j has one. */
 int	api_out(struct resp *w, json_t *j, int created);
 /* If-Match when given, else *version = 0 (any version). */

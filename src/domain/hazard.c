@@ -898,7 +898,7 @@ hazard_get(struct store *st, struct actor *who, int64_t id, json_t **out,
 		a = hz_rows_json(st, "SELECT id, no, scope, reason, start_on, "
 		    "end_on, extended, status, lift_request, lift_note, "
 		    "lifted_on, version FROM hazard_seals WHERE hazard_id = ? "
-		    "ORDER BY created_at, id", id, sn, "issssssbsssn", &rc, e);
+		    "ORDER BY created_at, id", id, sn, "isssssbssssn", &rc, e);
 		json_object_set_new(o, "seals", a);
 		if (rc < 0)
 			goto fail;

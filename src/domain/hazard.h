@@ -51,6 +51,9 @@ const char *hazard_issuer(void);
  */
 int	hazard_notice_pdf(struct store *st, struct actor *who, int64_t id,
 	    struct buf *out, char **name, struct err *e);
+/* HAZ-034: the temporary seal decision (临时查封决定书) as PDF. */
+int	hazard_seal_pdf(struct store *st, struct actor *who, int64_t sid,
+	    struct buf *out, char **name, struct err *e);
 /* A clock of the catalogue in days ("recheck_days" …), -1 if unknown. */
 int	hazard_clock(const char *name);
 
@@ -199,6 +202,10 @@ int	hazard_listing_list(struct store *st, struct actor *who,
 	    int64_t limit, json_t **items, int64_t *total, struct err *e);
 int	hazard_listing_report(struct store *st, struct actor *who,
 	    int64_t lid, const json_t *in, json_t **out, struct err *e);
+/* The progress reports of a listing, newest first (paged). */
+int	hazard_listing_reports(struct store *st, struct actor *who,
+	    int64_t lid, int64_t offset, int64_t limit, json_t **items,
+	    int64_t *total, struct err *e);
 int	hazard_listing_delist(struct store *st, struct actor *who,
 	    int64_t lid, int64_t expected, const json_t *in, json_t **out,
 	    struct err *e);

@@ -343,6 +343,20 @@ hazard_listing_record(struct store *st, const char *id, json_t **out,
 	    "iisssssbsssnnns", "listing", out, e);
 }
 
+/* A progress report is a step on the hazard's timeline too. */
+static int
+rec_step_listing(struct store *st, struct actor *who, int64_t hid,
+    const char *text, const char *photos, struct err *e)
+{
+	struct hz	h;
+	int		rc;
+
+	if ((rc = hz_load(st, who, hid, 0, &h, e)) < 0)
+		return rc;
+	return hz_step(st, who, hid, "listing_report", h.status, h.status,
+	    text, photos, NULL, e);
+}
+
 static const char *const hzr_names[] = { "id", "listing_id", "text",
     "photos", "reported_on", "created_at", "created_by", NULL };
 
@@ -350,27 +364,9 @@ int
 hazard_listing_report_record(struct store *st, const char *id, json_t **out,
     struct err *e)
 {
-	json_t	*p;
-	int	 rc;
-
-	if ((rc = hzm_record(st, "SELECT id, listing_id, text, photos, "
+	return hzm_record(st, "SELECT id, listing_id, text, photos, "
 	    "reported_on, created_at, created_by FROM hazard_listing_reports "
-	    "WHERE id = ?", id, hzr_names, "iisssns", "report", out, e)) < 0)
-		return rc;
-	/* photos: comma-separated ids as a list of id strings */
-	{
-		const char	*c = json_string_value(json_object_get(*out,
-		    "photos"));
-		char		*dup = xstrdup(c ? c : ""), *tok, *save = NULL;
-
-		p = json_array();
-		for (tok = strtok_r(dup, ",", &save); tok != NULL;
-		    tok = strtok_r(NULL, ",", &save))
-			json_array_append_new(p, json_string(tok));
-		free(dup);
-	}
-	json_object_set_new(*out, "photos", p);
-	return 0;
+	    "WHERE id = ?", id, hzr_names, "iispsns", "report", out, e);
 }
 
 /*
@@ -591,6 +587,8 @@ hazard_listing_report(struct store *st, struct actor *who, int64_t lid,
 	    SV_S(text), SV_S(csv), SV_S(today), SV_I(clock_now()), SV_S(by)),
 	    NULL, e)) < 0)
 		goto out;
+	if ((rc = rec_step_listing(st, who, hid, text, csv, e)) < 0)
+		goto out;
 	rc = hzm_audit(st, who, "hazard_listing.report",
 	    "hazard_listing_report", pid, hazard_listing_report_record, out,
 	    e);
@@ -675,8 +673,9 @@ hazard_listing_public(struct store *st, int64_t offset, int64_t limit,
 		return rc;
 	if ((rc = store_query(st, "SELECT l.no, l.level, l.body, l.deadline, "
 	    "l.listed_on, u.name, u.address, h.town, h.description, "
-	    "h.type_code FROM hazard_listings l JOIN hazards h ON "
-	    "h.id = l.hazard_id JOIN units u ON u.id = h.unit_id WHERE "
+	    "h.type_code, t.name FROM hazard_listings l JOIN hazards h ON "
+	    "h.id = l.hazard_id JOIN units u ON u.id = h.unit_id LEFT JOIN "
+	    "towns t ON t.code = h.town WHERE "
 	    "l.status = 'listed' AND l.published = 1 ORDER BY l.listed_on "
 	    "DESC, l.id DESC LIMIT ? OFFSET ?", STORE_ARGS(SV_I(limit),
 	    SV_I(offset)), &r, e)) < 0)
@@ -687,13 +686,15 @@ hazard_listing_public(struct store *st, int64_t offset, int64_t limit,
 		    9));
 
 		json_array_append_new(*items, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:s, s:s, s:s, s:s, s:s, s:s?}",
+		    "s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}",
 		    "no", store_text(r, 0), "level", store_text(r, 1),
 		    "body", store_text(r, 2), "deadline", store_text(r, 3),
 		    "listed_on", store_text(r, 4), "unit_name",
 		    store_text(r, 5), "address", store_text(r, 6),
 		    "town", store_text(r, 7), "description",
-		    store_text(r, 8), "type", ty ? ty->name : NULL));
+		    store_text(r, 8), "type", ty ? ty->name : NULL,
+		    "town_name", store_isnull(r, 10) ? NULL :
+		    store_text(r, 10)));
 	}
 	store_rows_free(r);
 	if (rc < 0) {
@@ -1035,4 +1036,28 @@ hazard_seal_list(struct store *st, struct actor *who, const char *status,
 	}
 	buf_free(&w);
 	return rc;
+}
+
+int
+hazard_listing_reports(struct store *st, struct actor *who, int64_t lid,
+    int64_t offset, int64_t limit, json_t **items, int64_t *total,
+    struct err *e)
+{
+	struct store_val	 args[4];
+	struct hz		 h;
+	json_t			*rec = NULL;
+	int			 rc;
+
+	if ((rc = reg_need(who, "hazard:read", e)) < 0 ||
+	    (rc = hzl_load(st, who, lid, 0, &rec, &h, e)) < 0)
+		return rc;
+	json_decref(rec);
+	/* HAZ-026: the progress reports of a listing, newest first. */
+	args[0] = SV_I(lid);
+	if ((rc = rec_page(st, "id, listing_id, text, photos, reported_on, "
+	    "created_at, created_by", "hazard_listing_reports", " WHERE "
+	    "listing_id = ?", " ORDER BY created_at DESC, id DESC", args, 1,
+	    offset, limit, hzr_names, "iispsns", items, total, e)) < 0)
+		return rc;
+	return 0;
 }

@@ -460,12 +460,18 @@ test('HAZ-024..027 listing for supervision: major only, town vs city level, prog
   const pub = await r.json();
   const mine = pub.data.find((x) => x.no === l.no);
   assert.ok(mine, JSON.stringify(pub));
-  assert.deepEqual(Object.keys(mine).sort(), ['address', 'body', 'deadline', 'description', 'level', 'listed_on', 'no', 'town', 'type', 'unit_name']);
+  assert.deepEqual(Object.keys(mine).sort(), ['address', 'body', 'deadline', 'description', 'level', 'listed_on', 'no', 'town', 'town_name', 'type', 'unit_name']);
+  assert.equal(mine.town_name, '东城街道');
   // Progress: the unit and the officer report; the board counts them.
   r = await unitC.post(`/api/v1/hazard-listings/${l.id}/reports`, { text: '已委托施工单位安装报警系统', photos: [await photo(unitC)] });
   assert.equal(r.status, 201, r.text);
   r = await townA.get('/api/v1/hazard-listings?status=listed');
   assert.equal(r.body.data.find((x) => x.id === l.id).reports, 1);
+  r = await offA.get(`/api/v1/hazard-listings/${l.id}/reports`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.data[0].text, '已委托施工单位安装报警系统');
+  assert.equal(r.body.data[0].photos.length, 1);
+  assertError(assert, await offB.get(`/api/v1/hazard-listings/${l.id}/reports`), 404);
   // Delisting waits for the hazard to be closed.
   assertError(assert, await townA.post(`/api/v1/hazard-listings/${l.id}/delist`, { note: '复查合格销案' }, im(l.version)), 422, 'policy', 'status');
   h = (await offA.get(`/api/v1/hazards/${h.id}`)).body.data;
@@ -493,6 +499,18 @@ test('HAZ-028..032 temporary seal: at most the catalogue\'s month, extended only
   assert.equal(z.status, 'active');
   const end = new Date(Date.parse(today() + 'T00:00:00Z') + 30 * 86400e3).toISOString().slice(0, 10);
   assert.equal(z.end_on, end);
+  // HAZ-034: the decision as PDF, with its number, scope and period.
+  {
+    const d = await fetch(`${srv.base}/api/v1/hazard-seals/${z.id}/decision.pdf`, { headers: { Cookie: offA.cookie } });
+    assert.equal(d.status, 200);
+    const dir = mkdtempSync(join(tmpdir(), 'fw-seal-'));
+    writeFileSync(join(dir, 's.pdf'), Buffer.from(await d.arrayBuffer()));
+    const t = spawnSync('pdftotext', [join(dir, 's.pdf'), '-'], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    const text = t.stdout.replace(/\s+/g, '');
+    assert.ok(text.includes('临时查封决定书') && text.includes(z.no) && text.includes('一楼仓库'), text);
+    assertError(assert, await offB.get(`/api/v1/hazard-seals/${z.id}/decision.pdf`), 404);
+  }
   r = await offA.post(`/api/v1/hazard-seals/${z.id}/extend`, { days: 10, reason: '隐患仍未消除' }, im(z.version));
   assert.equal(r.status, 200, r.text);
   z = r.body.data;
@@ -511,6 +529,11 @@ test('HAZ-028..032 temporary seal: at most the catalogue\'s month, extended only
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.data.status, 'lifted');
   assert.equal(r.body.data.lifted_on, today());
+  {
+    const hs = (await offA.get(`/api/v1/hazards/${h.id}`)).body.data.seals.find((x) => x.id === z.id);
+    assert.equal(hs.status, 'lifted');
+    assert.equal(hs.extended, true);
+  }
   r = await offA.get('/api/v1/hazard-seals?status=lifted');
   assert.ok(r.body.data.some((x) => x.id === z.id));
   // A closed hazard's seal is lifted, not extended.
