@@ -75,12 +75,13 @@ describe('三员: audit trail verification and role permissions', () => {
       await dlg.waitFor()
       /* ACC-008: another 三员 role's permission cannot be given to a business role. */
       assert.ok(await dlg.locator('[data-perm="audit:read"] input').isDisabled())
-      await dlg.locator('[data-perm="hazard:read"]').click()
+      /* A permission the officer role does not hold (0011 gave it hazard:read). */
+      await dlg.locator('[data-perm="hazard:list"]').click()
       await shot(p, '23-role-edit')
       await p.locator('[data-test=role-save]').click()
       await see(p, '角色权限已保存')
       const r = await api(p, 'GET', '/api/v1/roles/officer')
-      assert.ok(r.body.data.permissions.includes('hazard:read'), JSON.stringify(r.body))
+      assert.ok(r.body.data.permissions.includes('hazard:list'), JSON.stringify(r.body))
       await shot(p, '24-roles')
       assert.equal((await api(p, 'GET', '/api/v1/users')).status, 403)
       assert.equal((await api(p, 'GET', '/api/v1/audit/search')).status, 403)

@@ -11,8 +11,8 @@ import {
   ElDescriptionsItem, ElDialog, ElDivider, ElDrawer, ElDropdown, ElDropdownItem,
   ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElLink,
   ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElPagination, ElRadio, ElRadioButton,
-  ElRadioGroup, ElResult, ElRow, ElScrollbar, ElSelect, ElSkeleton, ElSpace, ElTable,
-  ElTableColumn, ElTabPane, ElTabs, ElTag, ElTooltip,
+  ElRadioGroup, ElResult, ElRow, ElScrollbar, ElSelect, ElSkeleton, ElSpace, ElStep, ElSteps, ElSwitch, ElTable,
+  ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip,
 } from 'element-plus'
 
 import 'element-plus/es/components/alert/style/css'
@@ -60,11 +60,16 @@ import 'element-plus/es/components/scrollbar/style/css'
 import 'element-plus/es/components/select/style/css'
 import 'element-plus/es/components/skeleton/style/css'
 import 'element-plus/es/components/space/style/css'
+import 'element-plus/es/components/step/style/css'
+import 'element-plus/es/components/steps/style/css'
+import 'element-plus/es/components/switch/style/css'
 import 'element-plus/es/components/table/style/css'
 import 'element-plus/es/components/table-column/style/css'
 import 'element-plus/es/components/tab-pane/style/css'
 import 'element-plus/es/components/tabs/style/css'
 import 'element-plus/es/components/tag/style/css'
+import 'element-plus/es/components/timeline/style/css'
+import 'element-plus/es/components/timeline-item/style/css'
 import 'element-plus/es/components/tooltip/style/css'
 
 const components = [
@@ -73,8 +78,8 @@ const components = [
   ElDescriptionsItem, ElDialog, ElDivider, ElDrawer, ElDropdown, ElDropdownItem,
   ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElLink,
   ElMain, ElMenu, ElMenuItem, ElOption, ElPagination, ElRadio, ElRadioButton, ElRadioGroup,
-  ElResult, ElRow, ElScrollbar, ElSelect, ElSkeleton, ElSpace, ElTable, ElTableColumn,
-  ElTabPane, ElTabs, ElTag, ElTooltip,
+  ElResult, ElRow, ElScrollbar, ElSelect, ElSkeleton, ElSpace, ElStep, ElSteps, ElSwitch, ElTable, ElTableColumn,
+  ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip,
 ]
 
 export function installElement(app: App): void {

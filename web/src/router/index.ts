@@ -41,6 +41,13 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/public/DrawVerify.vue'),
     meta: { public: true, titleKey: 'publicDraw.verifyTitle' },
   },
+  /* 挂牌督办 published to the public (HAZ-027). */
+  {
+    path: '/public/hazard-listings',
+    name: 'PublicListings',
+    component: () => import('@/views/public/PublicListings.vue'),
+    meta: { public: true, titleKey: 'hazard.listing.publicTitle' },
+  },
   {
     path: '/password',
     name: 'ForcePassword',

@@ -84,3 +84,39 @@ describe('fieldError routing', () => {
     expect(isConflict(err(409, 'conflict'))).toBe(false)
   })
 })
+
+describe('hazard messages (HAZ-004..017)', () => {
+  it('names the status a step does not apply to, in the reader\'s language', () => {
+    expect(errorText(err(422, 'policy', 'status', 'a found hazard cannot be reported (HAZ-010)'), zh))
+      .toBe('隐患当前为“待处置”，不能执行该操作')
+    expect(errorText(err(422, 'policy', 'status', 'a closed hazard cannot be re-checked (HAZ-011)'), enT))
+      .toBe('The hazard is now “Closed”: this step does not apply')
+    expect(errorText(err(422, 'policy', 'status', 'a accepted transfer cannot be accepted (HAZ-014)'), zh))
+      .toBe('该移送当前为“办理中”，不能执行该操作')
+  })
+  it('translates the on-the-spot and transfer rules', () => {
+    expect(errorText(err(422, 'policy', 'on_spot', 'a hazard of type HZ-FACILITY cannot be corrected on the spot (HAZ-004)'), zh))
+      .toBe('该类型隐患不能当场改正（HAZ-004）')
+    expect(errorText(err(400, 'invalid', 'dept', 'a transfer goes to another department than the fire service'), zh))
+      .toBe('移送对象应为消防以外的部门')
+    expect(errorText(err(409, 'conflict', 'dept', 'the hazard is already with this department'), enT))
+      .toBe('The hazard is already with this department')
+    expect(errorText(err(422, 'policy', 'status', 'only a disputed transfer is decided (HAZ-017)'), zh))
+      .toBe('只有存在争议的移送才能裁定')
+    expect(fieldError(err(422, 'policy', 'on_spot', 'a hazard of type HZ-X cannot be corrected on the spot (HAZ-004)'),
+      ['on_spot'], zh)).toEqual(['on_spot', '该类型隐患不能当场改正（HAZ-004）'])
+  })
+})
+
+describe('judgement, listing and seal messages (HAZ-020..032)', () => {
+  it('translates the rules the server states', () => {
+    expect(errorText(err(422, 'policy', 'participants', 'a collective discussion has at least 3 participants (HAZ-021)'), zh))
+      .toBe('集体讨论至少 3 人参加（HAZ-021）')
+    expect(errorText(err(422, 'policy', 'level', 'only a hazard judged major is listed for supervision (HAZ-024)'), zh))
+      .toBe('只有判定为重大火灾隐患的才能挂牌督办（HAZ-024）')
+    expect(errorText(err(403, 'forbidden', 'level', 'only the city lists at city level (HAZ-025)'), enT))
+      .toBe('Only the city lists at city level (HAZ-025)')
+    expect(errorText(err(422, 'policy', 'status', 'a active seal cannot be refused (HAZ-032)'), zh))
+      .toBe('该查封当前为“查封中”，不能执行该操作（HAZ-032）')
+  })
+})

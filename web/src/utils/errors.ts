@@ -13,6 +13,15 @@ interface Detail {
   re: RegExp
   key: string
   n?: (m: RegExpExecArray) => number
+  /* Named values of the text; a status word is translated with t. */
+  named?: (m: RegExpExecArray, t: Translate) => Record<string, unknown>
+}
+
+/* A status word of a hazard or transfer in the reader's language. */
+function statusWord(t: Translate, group: string, s: string | undefined): string {
+  const k = `hazard.${group}.${s ?? ''}`
+  const v = t(k)
+  return v === k ? (s ?? '') : v
 }
 
 /* Server messages worth a precise text, in the order tried. */
@@ -42,6 +51,36 @@ const details: Detail[] = [
   { re: /nothing is left to correct: the outcome is compliant/, key: 'outcomeCompliant' },
   { re: /only an inspector assigned to this task/, key: 'notOnTask' },
   { re: /must not inspect this unit/, key: 'recusal' },
+  /* The hazard module (src/domain/hazard*.c), HAZ-004..017. */
+  { re: /cannot be corrected on the spot \(HAZ-004\)/, key: 'hazardNoOnSpot' },
+  { re: /corrected on the spot has nothing left to decide/, key: 'hazardOnSpotLater' },
+  { re: /^a (\w+) hazard cannot be /, key: 'hazardState', named: (m, t) => ({ s: statusWord(t, 'status', m[1]) }) },
+  { re: /^a (\w+) transfer cannot be /, key: 'transferState', named: (m, t) => ({ s: statusWord(t, 'transferStatus', m[1]) }) },
+  { re: /at least one photo of the rectification is required/, key: 'hazardReportPhoto' },
+  { re: /a passed re-check sets no new deadline/, key: 'hazardPassNoDeadline' },
+  { re: /a transfer goes to another department than the fire service/, key: 'transferNotFire' },
+  { re: /the hazard is already with this department/, key: 'transferTwice' },
+  { re: /only a returned transfer can be disputed/, key: 'transferDisputeReturned' },
+  { re: /only a disputed transfer is decided/, key: 'transferDecideDisputed' },
+  { re: /a released transfer sets no deadline/, key: 'transferReleasedNoDeadline' },
+  /* Judgements, listings and seals (src/domain/hazard_major.c), HAZ-020..032. */
+  { re: /collective discussion has at least/, key: 'judgeDiscussion' },
+  { re: /expert review has at least/, key: 'judgeExperts' },
+  { re: /expert conclusion needs at least two thirds/, key: 'judgeAgreeing' },
+  { re: /agreeing is for an expert review/, key: 'judgeAgreeingOnly' },
+  { re: /no GB 35181 edition is loaded/, key: 'judgeNoEdition' },
+  { re: /only a hazard judged major is listed/, key: 'listingMajor' },
+  { re: /the hazard is already listed/, key: 'listingTwice' },
+  { re: /only the city lists at city level/, key: 'listingCity' },
+  { re: /the deadline is after today/, key: 'listingDeadline' },
+  { re: /a delisted listing takes no more reports/, key: 'listingDelisted' },
+  { re: /verified removed \(closed\) before delisting/, key: 'listingOpen' },
+  { re: /the listing is already delisted/, key: 'listingAlready' },
+  { re: /a seal starts today or within/, key: 'sealStart' },
+  { re: /a lifted seal cannot be extended/, key: 'sealLifted' },
+  { re: /the seal is lifted, not extended/, key: 'sealRemoved' },
+  { re: /only an active seal can be applied to lift/, key: 'sealApply' },
+  { re: /^a (\w+) seal cannot be /, key: 'sealState', named: (m, t) => ({ s: statusWord(t, 'seal.status', m[1]) }) },
 ]
 
 /* The precise translation of a known server message, or null. */
@@ -49,7 +88,7 @@ export function detailText(msg: string, t: Translate): string | null {
   for (const d of details) {
     const m = d.re.exec(msg)
     if (m)
-      return t(`errors.detail.${d.key}`, d.n ? { n: d.n(m) } : undefined)
+      return t(`errors.detail.${d.key}`, d.named ? d.named(m, t) : d.n ? { n: d.n(m) } : undefined)
   }
   return null
 }

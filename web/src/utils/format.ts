@@ -27,6 +27,14 @@ export function formatJurisdiction(j: string | null | undefined, names?: Record<
     return '—'
   if (j === 'city')
     return t('jurisdiction.city')
+  const d = /^dept:([a-z]+)(?::(\d{9}))?$/.exec(j)
+  if (d) {
+    const k = `hazard.deptName.${d[1]}`
+    const dept = t(k) === k ? d[1] : t(k)
+    if (!d[2])
+      return t('jurisdiction.dept', { id: dept })
+    return t('jurisdiction.deptTown', { id: dept, town: names?.[`town:${d[2]}`] ?? d[2] })
+  }
   const m = /^(town|grid|unit):(.+)$/.exec(j)
   if (!m)
     return j

@@ -53,12 +53,13 @@ describe('password basics (A-1)', () => {
 })
 
 describe('jurisdiction (ACC-004) and codes', () => {
-  it('accepts the four forms', () => {
-    for (const j of ['city', 'town:441900003', 'grid:12', 'unit:385284734122459136'])
+  it('accepts the four forms and partner departments', () => {
+    for (const j of ['city', 'town:441900003', 'grid:12', 'unit:385284734122459136', 'dept:housing', 'dept:power:441900121'])
       expect(checkJurisdiction(j)).toBeNull()
   })
   it('refuses others', () => {
-    for (const j of ['', 'town:4419', 'town:44190000a', 'grid:0', 'grid:012', 'unit:', 'county:1'])
+    for (const j of ['', 'town:4419', 'town:44190000a', 'grid:0', 'grid:012', 'unit:', 'county:1', 'dept:', 'dept:Housing',
+      'dept:power:4419', 'dept:power:441900121:x', 'dept:abcdefghijklmnop'])
       expect(checkJurisdiction(j)?.key).toBe('rules.jurisdiction')
   })
   it('OTP is six digits', () => {

@@ -84,9 +84,13 @@ export function checkPassword(pw: string, login = '', admin = false): Problem | 
   return null
 }
 
-/* ACC-004: city, town:<9 digits>, grid:<id>, unit:<id>. */
+/*
+ * ACC-004: city, town:<9 digits>, grid:<id>, unit:<id>, and a partner
+ * department (HAZ-014) city-wide dept:<code> or one town's office
+ * dept:<code>:<9 digits>, the code 1-15 of a-z.
+ */
 export function checkJurisdiction(v: string): Problem | null {
-  if (/^(city|town:\d{9}|grid:[1-9]\d{0,18}|unit:[1-9]\d{0,18})$/.test(v))
+  if (/^(city|town:\d{9}|grid:[1-9]\d{0,18}|unit:[1-9]\d{0,18}|dept:[a-z]{1,15}(:\d{9})?)$/.test(v))
     return null
   return { key: 'rules.jurisdiction' }
 }

@@ -42,6 +42,8 @@ describe('jurisdiction input', () => {
     expect(splitJurisdiction('city')).toEqual({ kind: 'city', code: '' })
     expect(joinJurisdiction('grid', ' 12 ')).toBe('grid:12')
     expect(joinJurisdiction('city', 'x')).toBe('city')
+    expect(splitJurisdiction('dept:power:441900121')).toEqual({ kind: 'dept', code: 'power:441900121' })
+    expect(joinJurisdiction('dept', ' housing ')).toBe('dept:housing')
   })
 })
 

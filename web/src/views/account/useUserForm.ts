@@ -17,10 +17,10 @@ import {
 } from '@/utils/validate'
 
 export const USER_FORM_FIELDS = ['login', 'display_name', 'roles', 'jurisdiction', 'password'] as const
-export type JurKind = 'city' | 'town' | 'grid' | 'unit'
+export type JurKind = 'city' | 'town' | 'grid' | 'unit' | 'dept'
 
 export function splitJurisdiction(j: string): { kind: JurKind; code: string } {
-  const m = /^(town|grid|unit):(.*)$/.exec(j)
+  const m = /^(town|grid|unit|dept):(.*)$/.exec(j)
   return m ? { kind: m[1] as JurKind, code: m[2] ?? '' } : { kind: 'city', code: '' }
 }
 
