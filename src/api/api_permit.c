@@ -15,6 +15,7 @@ static const char *const api_prm_results[] = { "pass", "fail", NULL };
 
 static const struct field api_prm_f_apply[] = {
 	{ "unit_id",	F_ID,		0, 0, 0, NULL },
+	{ "place_id",	F_ID,		0, 0, 0, NULL },
 	{ "place_name",	F_STRING,	1, 2, 100, NULL },
 	{ "address",	F_STRING,	1, 2, 200, NULL },
 	{ "use",	F_STRING,	1, 1, 40, NULL },

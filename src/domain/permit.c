@@ -239,15 +239,15 @@ static const char *const prm_names[] = { "id", "no", "unit_id", "town",
     "verify_due", "verified_on", "verification", "notice_no",
     "rectify_deadline", "recheck_due", "revocation_no", "revoked_on",
     "revoke_reason", "previous_id", "version", "created_at", "updated_at",
-    "created_by", NULL };
-#define PRM_TYPES "isissssnnssjssssjssssisssjssssssinnns"
+    "created_by", "place_id", NULL };
+#define PRM_TYPES "isissssnnssjssssjssssisssjssssssinnnsi"
 #define PRM_COLS "id, no, unit_id, town, place_name, address, use, " \
     "area_m2, capacity, route, commitment_version, documents, status, " \
     "step_due, submitted_on, inspected_on, inspection, permit_no, " \
     "decided_on, refusal_no, refusal_reasons, cert_id, verify_status, " \
     "verify_due, verified_on, verification, notice_no, rectify_deadline, " \
     "recheck_due, revocation_no, revoked_on, revoke_reason, previous_id, " \
-    "version, created_at, updated_at, created_by"
+    "version, created_at, updated_at, created_by, place_id"
 
 int
 permit_record(struct store *st, const char *id, json_t **out, struct err *e)
@@ -405,9 +405,9 @@ int
 permit_apply(struct store *st, struct actor *who, const json_t *in,
     json_t **out, struct err *e)
 {
-	static const char *const allowed[] = { "unit_id", "place_name",
-	    "address", "use", "area_m2", "capacity", "route", "commitment",
-	    "documents", "previous_id", NULL };
+	static const char *const allowed[] = { "unit_id", "place_id",
+	    "place_name", "address", "use", "area_m2", "capacity", "route",
+	    "commitment", "documents", "previous_id", NULL };
 	static const char *const dk[] = { "licence", "rules", "plans",
 	    "other", NULL };
 	struct reg_unit_loc	 loc;
@@ -418,6 +418,7 @@ permit_apply(struct store *st, struct actor *who, const json_t *in,
 	char			*dtext = NULL, today[REC_DATE_LEN + 1], by[24];
 	char			 due[REC_DATE_LEN + 1];
 	int64_t			 unit_id = 0, area, cap, pid, lic, rul, prev_id = 0;
+	int64_t			 place_id = 0;
 	int64_t			 files[24], now = clock_now();
 	size_t			 i;
 	int			 nf = 0, rc, ok = 0;
@@ -446,6 +447,20 @@ permit_apply(struct store *st, struct actor *who, const json_t *in,
 	if (strcmp(loc.status, "active") != 0)
 		return err_set(e, ERR_POLICY, "unit_id", "the unit is %s",
 		    loc.status);
+	/* PRM-018: the registered place, one of the unit's active ones. */
+	if ((v = json_object_get(in, "place_id")) != NULL &&
+	    !json_is_null(v)) {
+		int64_t	found = 0;
+
+		if ((rc = reg_json_id(v, "place_id", &place_id, e)) < 0 ||
+		    (rc = store_query_int(st, "SELECT COUNT(*) FROM places "
+		    "WHERE id = ? AND unit_id = ? AND status = 'active'",
+		    STORE_ARGS(SV_I(place_id), SV_I(unit_id)), &found, e)) < 0)
+			return rc;
+		if (found == 0)
+			return err_set(e, ERR_NOT_FOUND, "place_id", "no active "
+			    "place %lld of this unit", (long long)place_id);
+	}
 	if ((v = json_object_get(in, "place_name")) == NULL)
 		return err_set(e, ERR_MISSING, "place_name", "place_name is "
 		    "required");
@@ -591,13 +606,14 @@ permit_apply(struct store *st, struct actor *who, const json_t *in,
 	if ((rc = store_exec(st, "INSERT INTO permits (id, no, unit_id, town, "
 	    "place_name, address, use, area_m2, capacity, route, "
 	    "commitment_version, documents, status, step_due, submitted_on, "
-	    "previous_id, version, created_at, updated_at, created_by) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, 1, ?, "
-	    "?, ?)", STORE_ARGS(SV_I(pid), SV_S(no), SV_I(unit_id),
+	    "previous_id, place_id, version, created_at, updated_at, "
+	    "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "'submitted', ?, ?, ?, ?, 1, ?, ?, ?)", STORE_ARGS(SV_I(pid), SV_S(no), SV_I(unit_id),
 	    SV_S(loc.town), SV_S(place), SV_S(addr), SV_S(use), SV_I(area),
 	    SV_I(cap), SV_S(route), strcmp(route, "commitment") == 0 ?
 	    SV_S(prm->commitment_version) : SV_N, SV_S(dtext), SV_S(due),
-	    SV_S(today), prev_id ? SV_I(prev_id) : SV_N, SV_I(now), SV_I(now),
+	    SV_S(today), prev_id ? SV_I(prev_id) : SV_N,
+	    place_id ? SV_I(place_id) : SV_N, SV_I(now), SV_I(now),
 	    SV_S(by)), NULL, e)) < 0)
 		goto out;
 	if ((rc = files_attach(st, who, files, nf, "permit", pid, "document",

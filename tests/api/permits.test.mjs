@@ -319,6 +319,21 @@ test('PRM-008 no USCC, no certificate: refused naming uscc, nothing issued', asy
   assert.equal(p.status, 'submitted');
 });
 
+test('PRM-018 the registered place: one of the unit\'s active places, else 404 naming place_id', async () => {
+  let r = await off.post(`/api/v1/units/${unit.id}/places`, { name: '东城示例酒店客房部', kind: 'hotel', rooms: 80 });
+  assert.equal(r.status, 201, r.text);
+  const place = r.body.data;
+  r = await off.post('/api/v1/units', { name: '别家示例商场有限公司', address: '东莞市东城街道示例路10号', town: A });
+  const other = (await off.post(`/api/v1/units/${r.body.data.id}/places`, { name: '别家商场', kind: 'mall' })).body.data;
+  const count = srv.count('permits');
+  assertError(assert, await unitC.post('/api/v1/permits', await application(unitC, { place_id: other.id })), 404, 'not_found', 'place_id');
+  assertError(assert, await unitC.post('/api/v1/permits', await application(unitC, { place_id: '123456789' })), 404, 'not_found', 'place_id');
+  assert.equal(srv.count('permits'), count);
+  r = await unitC.post('/api/v1/permits', await application(unitC, { place_id: place.id }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.data.place_id, place.id);
+});
+
 test('lists: the unit sees its own, another town nothing; filters are checked', async () => {
   let r = await unitC.get('/api/v1/permits');
   assert.ok(r.body.page.total >= 5);
