@@ -556,6 +556,21 @@ seed_demo_if_empty(struct store *st, int64_t units)
 		json_decref(ins);
 		free(items);
 	}
+	/* Its hazards, in every state (hazard_seed.c). */
+	if (rc == 0 && json_is_true(json_object_get(rep, "seeded"))) {
+		int64_t	made = 0;
+
+		if ((rc = store_begin(st, &e)) == 0) {
+			rc = hazard_seed_demo(st, &sys, 50, &made, &e);
+			rc = rc == 0 ? store_commit(st, &e) :
+			    (store_rollback(st), rc);
+		}
+		if (rc < 0)
+			fprintf(stderr, "%s: seed-demo hazards: %s\n",
+			    main_prog, e.msg);
+		else
+			log_info("seeded %lld demo hazards", (long long)made);
+	}
 	json_decref(rep);
 	free(words);
 	return rc < 0 ? exit_for(rc) : 0;
@@ -746,14 +761,15 @@ cmd_serve(const struct opts *o)
 	if (risk_model_load(NULL, &e) < 0)
 		log_warn("risk model: %s: risk scores are unavailable until it "
 		    "loads", e.msg);
-	if (o->seed_demo > 0 && (rc = seed_demo_if_empty(st, o->seed_demo)) != 0)
-		goto out;
 	if (load_calendar(&e) < 0)
 		log_warn("working-day calendar: %s: deadlines cannot be counted "
 		    "until it loads", e.msg);
 	if (load_hazard_catalogue(&e) < 0)
 		log_warn("hazard catalogue: %s: hazards cannot be recorded "
 		    "until it loads", e.msg);
+	/* The demo city after the reference data its hazards need. */
+	if (o->seed_demo > 0 && (rc = seed_demo_if_empty(st, o->seed_demo)) != 0)
+		goto out;
 	if (account_set_common_passwords(NULL, &e) < 0)
 		log_warn("common-password list: %s", e.msg);
 	if (audit_key_open(st, o->keys, &key, &e) < 0) {

@@ -240,6 +240,14 @@ int	hazard_seal_record(struct store *st, const char *id, json_t **out,
 int	hazard_unit_moved(struct store *st, struct actor *who, int64_t unit_id,
 	    const char *town, int64_t grid_id, struct err *e);
 
+/*
+ * The demo city's hazards (hazard_seed.c): one for every every-th active
+ * unit (at most 2 000), in the caller's transaction, only into an empty
+ * table.  *made receives the count.
+ */
+int	hazard_seed_demo(struct store *st, struct actor *who, int64_t every,
+	    int64_t *made, struct err *e);
+
 /* Files attached to a hazard (photos of findings and reports): who
  * sees the hazard may read them. */
 int	hazard_can_read(struct store *st, struct actor *who, int64_t id,
