@@ -549,9 +549,9 @@ const struct route api_hazard_routes[] = {
 	{ "GET", "/api/v1/hazard-listings/{id}/reports", "hazard:read", 0,
 	    api_hzl_reports, "A listing's progress reports, newest first",
 	    NULL },
-	{ "POST", "/api/v1/hazard-listings/{id}/reports", "hazard:read",
+	{ "POST", "/api/v1/hazard-listings/{id}/reports", "hazard:progress",
 	    ROUTE_WRITE, api_hzl_report, "A progress report on a listed "
-	    "hazard (hazard:write or hazard:report)", api_hz_f_progress },
+	    "hazard", api_hz_f_progress },
 	{ "POST", "/api/v1/hazard-listings/{id}/delist", "hazard:list",
 	    ROUTE_WRITE, api_hzl_delist, "Delist after verification "
 	    "(If-Match)", api_hz_f_delist },

@@ -41,6 +41,7 @@ const struct account_perm account_permissions[] = {
 	{ "hazard:decide",  NULL,    0, "裁定移送争议", "Decide transfer disputes" },
 	{ "hazard:judge",   NULL,    0, "判定重大火灾隐患", "Judge major fire hazards" },
 	{ "hazard:list",    NULL,    0, "挂牌督办",     "List hazards for supervision" },
+	{ "hazard:progress", NULL,   0, "报告督办进展", "Report progress on listed hazards" },
 	{ "hazard:seal",    NULL,    0, "临时查封",     "Order temporary seals" },
 	{ "patrol:read",    NULL,    0, "查看巡查台账", "Read patrol ledgers" },
 	{ "patrol:write",   NULL,    0, "网格巡查",     "Record patrols" },

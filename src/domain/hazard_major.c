@@ -443,7 +443,7 @@ hazard_listing_new(struct store *st, struct actor *who, int64_t id,
 	/* HAZ-025: the city lists at city level; a town at town level. */
 	hz_scope_of(who, &s);
 	if (strcmp(level, "city") == 0 && s.rs.kind != RS_ALL)
-		return err_set(e, ERR_FORBIDDEN, "level", "only the city lists "
+		return err_set(e, ERR_POLICY, "level", "only the city lists "
 		    "at city level (HAZ-025)");
 	if ((v = json_object_get(in, "publish")) != NULL && !json_is_boolean(v))
 		return err_set(e, ERR_TYPE, "publish", "publish must be true or "
@@ -551,10 +551,8 @@ hazard_listing_report(struct store *st, struct actor *who, int64_t lid,
 	int		 rc, n;
 
 	/* HAZ-026: the officers and the unit itself report progress. */
-	if (!actor_can(who, "hazard:write") && !actor_can(who,
-	    "hazard:report"))
-		return err_set(e, ERR_FORBIDDEN, NULL, "permission hazard:write "
-		    "or hazard:report required");
+	if ((rc = reg_need(who, "hazard:progress", e)) < 0)
+		return rc;
 	if ((rc = hzl_load(st, who, lid, 0, &rec, &h, e)) < 0)
 		return rc;
 	if ((rc = rec_only(in, allowed, e)) < 0)

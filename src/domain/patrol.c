@@ -997,11 +997,11 @@ patrol_coverage(struct store *st, struct actor *who, const char *month,
 	 * grids, a grid worker their grid. */
 	if (s.kind == RS_TOWN) {
 		if (town != NULL && strcmp(town, s.town) != 0)
-			return err_set(e, ERR_FORBIDDEN, "town", "another "
+			return err_set(e, ERR_NOT_FOUND, "town", "another "
 			    "town's coverage");
 		town = s.town;
 	} else if (s.kind != RS_ALL && s.kind != RS_GRID)
-		return err_set(e, ERR_FORBIDDEN, NULL, "coverage is for the "
+		return err_set(e, ERR_POLICY, NULL, "coverage is for the "
 		    "city, towns and grids");
 	by_town = s.kind == RS_ALL && town == NULL;
 	if (by_town)
@@ -1088,7 +1088,7 @@ patrol_police_coverage(struct store *st, struct actor *who, const char *year,
 		return rc;
 	reg_scope_of(who, &s);
 	if (s.kind != RS_ALL && s.kind != RS_TOWN)
-		return err_set(e, ERR_FORBIDDEN, NULL, "coverage is for the "
+		return err_set(e, ERR_POLICY, NULL, "coverage is for the "
 		    "city and towns");
 	/* PAT-011: special-industry units (bit 64) checked by the police
 	 * at least police_check_per_year times this year. */
@@ -1142,11 +1142,11 @@ patrol_police_due(struct store *st, struct actor *who, const char *year,
 	reg_scope_of(who, &s);
 	if (s.kind == RS_TOWN) {
 		if (town != NULL && strcmp(town, s.town) != 0)
-			return err_set(e, ERR_FORBIDDEN, "town", "another "
+			return err_set(e, ERR_NOT_FOUND, "town", "another "
 			    "town's list");
 		town = s.town;
 	} else if (s.kind != RS_ALL)
-		return err_set(e, ERR_FORBIDDEN, NULL, "the list is for the "
+		return err_set(e, ERR_POLICY, NULL, "the list is for the "
 		    "city and towns");
 	/* PAT-012: still due this year, by name. */
 #define PAT_DUE_WHERE "FROM units u WHERE u.status = 'active' AND " \

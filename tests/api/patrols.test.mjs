@@ -177,7 +177,8 @@ test('PAT-003, PAT-011..012 police checks of special-industry places and their y
   r = await police.get('/api/v1/patrols/police-due');
   assert.ok(!r.body.data.some((u) => u.id === hotel.id));
   assertError(assert, await police.get('/api/v1/patrols/police-coverage?year=20x6'), 400, 'invalid', 'year');
-  assertError(assert, await townB.get(`/api/v1/patrols/police-due?town=${A}`), 403);
+  assertError(assert, await townB.get(`/api/v1/patrols/police-due?town=${A}`), 404);
+  assertError(assert, await gridW.get('/api/v1/patrols/police-coverage'), 422, 'policy');
 });
 
 test('PAT-009..010 the ledger, its exports, and monthly coverage per grid and town', async () => {

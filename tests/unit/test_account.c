@@ -1861,9 +1861,9 @@ test_account__me_and_menu(void **state)
 	assert_false(json_is_true(json_object_get(me, "totp_required")));
 	/* registry:read/write, inspection:read/write/check, files:write,
 	 * files:original, risk:write, hazard:read/write/judge/seal,
-	 * patrol:read, permit:read/apply/decide/verify. */
+	 * hazard:progress, patrol:read, permit:read/apply/decide/verify. */
 	assert_int_equal(json_array_size(json_object_get(me, "permissions")),
-	    17);
+	    18);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    me, "user"), "login")), "off");
 	json_decref(me);
