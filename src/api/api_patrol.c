@@ -155,6 +155,24 @@ api_pat_police_due(struct req *r, struct resp *w)
 	return resp_list(w, items, offset, limit, total);
 }
 
+static int
+api_pat_due(struct req *r, struct resp *w)
+{
+	json_t	*items = NULL;
+	int64_t	 offset, limit, total = 0, grid = 0;
+	int	 rc;
+
+	if ((rc = req_page(r, &offset, &limit, &r->err)) < 0)
+		return rc;
+	if (req_query(r, "grid_id") != NULL && (rc = req_query_int(r,
+	    "grid_id", 1, INT64_MAX, 0, &grid, &r->err)) < 0)
+		return rc;
+	if ((rc = patrol_due(r->st, r->who, req_query(r, "month"), grid,
+	    offset, limit, &items, &total, &r->err)) < 0)
+		return rc;
+	return resp_list(w, items, offset, limit, total);
+}
+
 const struct route api_patrol_routes[] = {
 	{ "GET", "/api/v1/patrols/checklists", "patrol:read", 0,
 	    api_pat_checklists, "Checklists per trade (PAT-001)", NULL },
@@ -163,6 +181,9 @@ const struct route api_patrol_routes[] = {
 	{ "GET", "/api/v1/patrols/coverage", "patrol:read", 0,
 	    api_pat_coverage, "Share of units visited per grid or town in a "
 	    "month (?month=YYYY-MM&town=)", NULL },
+	{ "GET", "/api/v1/patrols/due", "patrol:read", 0, api_pat_due,
+	    "The month's round: places not yet visited (?month=&grid_id=)",
+	    NULL },
 	{ "GET", "/api/v1/patrols/police-coverage", "patrol:read", 0,
 	    api_pat_police, "Special-industry places checked by the police "
 	    "this year, per town (?year=)", NULL },

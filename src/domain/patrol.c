@@ -1176,3 +1176,67 @@ patrol_police_due(struct store *st, struct actor *who, const char *year,
 	}
 	return 0;
 }
+
+int
+patrol_due(struct store *st, struct actor *who, const char *month,
+    int64_t grid_id, int64_t offset, int64_t limit, json_t **items,
+    int64_t *total, struct err *e)
+{
+	static const char *const names[] = { "id", "name", "address",
+	    "town", "grid_id", "last_patrolled_on", NULL };
+	struct store_val	 args[8];
+	struct reg_scope	 s;
+	struct buf		 w;
+	char			 from[11], to[11], cur[8], today[11];
+	int			 n = 0, rc;
+
+	if ((rc = reg_need(who, "patrol:read", e)) < 0)
+		return rc;
+	if (month == NULL) {
+		rec_today(today);
+		memcpy(cur, today, 7);
+		cur[7] = '\0';
+		month = cur;
+	}
+	if ((rc = pat_month(month, from, to, e)) < 0)
+		return rc;
+	/* PAT-013: the month's round of a grid: its three-small places and
+	 * rental houses (categories 16 | 32) not yet visited by a patrol
+	 * this month, the longest unvisited first. */
+	reg_scope_of(who, &s);
+	buf_init(&w);
+	buf_adds(&w, " WHERE u.status = 'active' AND (u.categories & 48) <> 0 "
+	    "AND u.grid_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+	    "patrol_records p WHERE p.unit_id = u.id AND p.kind = 'patrol' AND "
+	    "p.patrolled_on >= ? AND p.patrolled_on < ?)");
+	args[n++] = SV_S(from);
+	args[n++] = SV_S(to);
+	switch (s.kind) {
+	case RS_ALL:
+		break;
+	case RS_TOWN:
+		buf_adds(&w, " AND u.town_code = ?");
+		args[n++] = SV_S(s.town);
+		break;
+	case RS_GRID:
+		buf_adds(&w, " AND u.grid_id = ?");
+		args[n++] = SV_I(s.id);
+		break;
+	default:
+		buf_free(&w);
+		return err_set(e, ERR_POLICY, NULL, "the round is for the city, "
+		    "towns and grids");
+	}
+	if (grid_id > 0) {
+		buf_adds(&w, " AND u.grid_id = ?");
+		args[n++] = SV_I(grid_id);
+	}
+	rc = rec_page(st, "u.id, u.name, u.address, u.town_code, u.grid_id, "
+	    "(SELECT MAX(p.patrolled_on) FROM patrol_records p WHERE "
+	    "p.unit_id = u.id AND p.kind = 'patrol')", "units u", w.data,
+	    " ORDER BY 6 NULLS FIRST, u.id", args, n, offset, limit, names,
+	    "isssis",
+	    items, total, e);
+	buf_free(&w);
+	return rc;
+}

@@ -64,6 +64,12 @@ int	patrol_police_coverage(struct store *st, struct actor *who,
 int	patrol_police_due(struct store *st, struct actor *who,
 	    const char *year, const char *town, int64_t offset, int64_t limit,
 	    json_t **items, int64_t *total, struct err *e);
+/* PAT-013: the month's round: three-small places and rental houses of
+ * who's grids not yet visited in month (YYYY-MM), longest unvisited
+ * first (paged). */
+int	patrol_due(struct store *st, struct actor *who, const char *month,
+	    int64_t grid_id, int64_t offset, int64_t limit, json_t **items,
+	    int64_t *total, struct err *e);
 /* Files attached to a patrol record: who sees the record may read. */
 int	patrol_can_read(struct store *st, struct actor *who, int64_t id,
 	    struct err *e);

@@ -199,6 +199,20 @@ test('PAT-009..010 the ledger, its exports, and monthly coverage per grid and to
   assert.equal(r.body.data[0].units, 1);
   assert.equal(r.body.data[0].visited, 1);
   assert.equal(r.body.data[0].share_pct_x10, 1000);
+  // PAT-013: the month's round: the shop was visited; a new rental house
+  // of the grid is due, and was never visited.
+  const g = (await gridW.get(`/api/v1/units/${shop.id}`)).body.data.grid_id;
+  const rent = (await off.post('/api/v1/units', { name: '巡查测试出租屋', address: '东莞市巡查路3号', town: A, grid_id: g,
+    categories: ['rental'] })).body.data;
+  r = await gridW.get('/api/v1/patrols/due');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(!r.body.data.some((x) => x.id === shop.id));
+  const due = r.body.data.find((x) => x.id === rent.id);
+  assert.ok(due, r.text);
+  assert.equal(due.last_patrolled_on, null);
+  r = await gridW.get('/api/v1/patrols/due?month=2020-01');
+  assert.ok(r.body.data.some((x) => x.id === shop.id));
+  assertError(assert, await gridW.get('/api/v1/patrols/due?month=2020-1'), 400, 'invalid', 'month');
   r = await gridW.get('/api/v1/patrols/coverage?month=2020-01');
   assert.equal(r.body.data[0].visited, 0);
   assertError(assert, await gridW.get('/api/v1/patrols/coverage?month=2026-13'), 400, 'invalid', 'month');
