@@ -15,6 +15,7 @@ int	cli_inspection(int argc, char **argv);	/* inspection load-items FILE */
 int	cli_draw(int argc, char **argv);	/* draw verify|run FILE */
 int	cli_gb26875(int argc, char **argv);	/* gb26875 decode|encode ... */
 int	cli_hazard(int argc, char **argv);	/* hazard judge|editions ... */
+int	cli_penalty(int argc, char **argv);	/* penalty suggest|items|higher */
 int	cli_doc(int argc, char **argv);		/* doc sample OUT.pdf */
 int	cli_ecert(int argc, char **argv);	/* ecert verify|keys|sign|rotate-key */
 

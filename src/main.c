@@ -184,6 +184,8 @@ usage(FILE *f)
 "                         certificate keys (--help)\n"
 "  hazard judge --edition E --place P --elements LIST | hazard editions\n"
 "                         GB 35181 major-fire-hazard judgement (--help)\n"
+"  penalty suggest --item ITEM --party P --tier T [facts] | penalty items\n"
+"                         discretion engine: suggested penalty (--help)\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS,\n"
@@ -1048,6 +1050,8 @@ main(int argc, char **argv)
 		return cli_ecert(argc - 1, argv + 1);
 	if (strcmp(cmd, "hazard") == 0)
 		return cli_hazard(argc - 1, argv + 1);
+	if (strcmp(cmd, "penalty") == 0)
+		return cli_penalty(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
 		return cmd_job(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {
