@@ -18,6 +18,7 @@ int	cli_hazard(int argc, char **argv);	/* hazard judge|editions ... */
 int	cli_penalty(int argc, char **argv);	/* penalty suggest|items|higher */
 int	cli_doc(int argc, char **argv);		/* doc sample OUT.pdf */
 int	cli_ecert(int argc, char **argv);	/* ecert verify|keys|sign|rotate-key */
+int	cli_gateway(int argc, char **argv);	/* gateway --listen ADDR:PORT ... */
 
 struct store;
 

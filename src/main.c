@@ -35,11 +35,13 @@
 #include "domain/inspection.h"
 #include "domain/notice.h"
 #include "domain/inspection_dir.h"
+#include "domain/iot.h"
 #include "domain/job.h"
 #include "domain/pii.h"
 #include "domain/registry.h"
 #include "domain/registry_io.h"
 #include "domain/risk.h"
+#include "gateway/gw.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -89,6 +91,9 @@ static const struct audit_type	main_audit_types[] = {
 	{ "ecert_key", ecert_key_record },
 	{ "permit", permit_record },
 	{ "credit_event", permit_credit_event_record },
+	{ "iot_device", iot_device_record },
+	{ "iot_alarm", iot_alarm_record },
+	{ "iot_condition", iot_condition_record },
 	{ NULL, NULL },
 };
 
@@ -109,6 +114,11 @@ static const struct job		main_jobs[] = {
 	{ "files.sweep", 3600, 0, files_job_sweep },
 	{ "risk.recompute", 0, 2 * 3600, risk_job_recompute },
 	{ "hazard.escalate", 0, 1 * 3600, hazard_job_escalate },
+	/* IoT monitoring (IOT-006, IOT-009, IOT-010, IOT-004). */
+	{ "iot.offline", 60, 0, iot_job_offline },
+	{ "iot.conditions", 60, 0, iot_job_conditions },
+	{ "iot.escalate", 60, 0, iot_job_escalate },
+	{ "iot.retention", 0, 3 * 3600 + 1800, iot_job_retention },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -122,6 +132,8 @@ struct opts {
 	const char	*login;
 	const char	*role;
 	const char	*jurisdiction;
+	const char	*gb_listen;	/* serve --gb26875-listen */
+	const char	*mqtt;		/* serve --mqtt */
 	int		 password_stdin;
 	int		 deep;
 	int		 threads;
@@ -148,6 +160,8 @@ usage(FILE *f)
 "        [--allow-no-totp] [--seed-demo-if-empty N] [--session-cache-ms N]\n"
 "        [--no-jobs]      (no background jobs on this node: tests, extra nodes)\n"
 "        [--blobs DIR]    (uploaded files, default var/blobs)\n"
+"        [--gb26875-listen ADDR:PORT] [--mqtt mqtt://HOST[:PORT]]\n"
+"                         (the IoT gateway inside serve, docs/modules/iot.md)\n"
 "                         migrate, create the administrators on first start,\n"
 "                         fill an empty registry with N demo units (REG-030),\n"
 "                         and serve HTTP until SIGINT or SIGTERM\n"
@@ -175,6 +189,8 @@ usage(FILE *f)
 "  draw verify BUNDLE.json | draw run [--public] INPUT.json\n"
 "                         check or make a random-draw bundle (--help)\n"
 "  gb26875 decode HEX | gb26875 encode KIND   GB/T 26875.3 frames (--help)\n"
+"  gateway --listen ADDR:PORT [--db URL] [--mqtt URL]\n"
+"                         the IoT gateway on its own (gateway --help)\n"
 "  doc sample [--pages 1|2] OUT.pdf\n"
 "                         write the sample notice PDF (doc --help)\n"
 "  ecert verify [--key PEM_FILE] CODE | ecert keys | ecert rotate-key\n"
@@ -189,7 +205,7 @@ usage(FILE *f)
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS,\n"
-"FIREWARDEN_BLOBS.\n"
+"FIREWARDEN_BLOBS, FIREWARDEN_MQTT.\n"
 "exit codes: 0 ok, 1 check failed, 2 usage, 3 database/I-O, 4 rejected input\n",
 	    DEFAULT_DB);
 }
@@ -216,6 +232,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-jobs", no_argument, NULL, 'J' },
 		{ "session-cache-ms", required_argument, NULL, 'C' },
 		{ "seed-demo-if-empty", required_argument, NULL, 'S' },
+		{ "gb26875-listen", required_argument, NULL, 'G' },
+		{ "mqtt", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -240,6 +258,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'A': o->allow_no_totp = 1; break;
 		case 'J': o->no_jobs = 1; break;
+		case 'G': o->gb_listen = optarg; break;
+		case 'M': o->mqtt = optarg; break;
 		case 'C':
 			if (str_to_i64(optarg, 0, 60000, &v) < 0) {
 				fprintf(stderr, "%s: --session-cache-ms must be "
@@ -292,6 +312,7 @@ defaults(struct opts *o)
 	o->web = DEFAULT_WEB;
 	o->blobs = (v = getenv("FIREWARDEN_BLOBS")) && *v ? v :
 	    FILES_DIR_DEFAULT;
+	o->mqtt = (v = getenv("FIREWARDEN_MQTT")) && *v ? v : NULL;
 	o->threads = 4;
 	o->session_cache_ms = 1000;
 }
@@ -699,7 +720,7 @@ cmd_job(int argc, char **argv)
 	}
 	main_node_name(node, sizeof(node));
 	if (load_calendar(&e) < 0 || load_hazard_catalogue(&e) < 0 ||
-	    job_today(&e) < 0) {
+	    iot_rules_load(NULL, &e) < 0 || job_today(&e) < 0) {
 		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
 		rc = EXIT_USAGE;
 		goto out;
@@ -731,6 +752,8 @@ cmd_serve(const struct opts *o)
 	struct account_bootstrap	 boot;
 	struct actor			 sys;
 	struct err			 e;
+	struct gw_conf			 gc;
+	struct gw			*gw = NULL;
 	unsigned char			 dkey[CRYPTO_SEAL_KEY_LEN];
 	char				 node[96];
 	int				 i, rc;
@@ -769,6 +792,10 @@ cmd_serve(const struct opts *o)
 	if (load_hazard_catalogue(&e) < 0)
 		log_warn("hazard catalogue: %s: hazards cannot be recorded "
 		    "until it loads", e.msg);
+	/* IOT-014: $FIREWARDEN_DATA/iot/rules.json. */
+	if (iot_rules_load(NULL, &e) < 0)
+		log_warn("IoT rules: %s: devices cannot be registered nor "
+		    "events stored until they load", e.msg);
 	/* The demo city after the reference data its hazards need. */
 	if (o->seed_demo > 0 && (rc = seed_demo_if_empty(st, o->seed_demo)) != 0)
 		goto out;
@@ -833,6 +860,19 @@ cmd_serve(const struct opts *o)
 	c.jobs = o->no_jobs ? NULL : main_jobs;
 	main_node_name(node, sizeof(node));
 	c.node = node;
+	/* The IoT gateway beside the HTTP server, on the same database. */
+	if (o->gb_listen != NULL || o->mqtt != NULL) {
+		memset(&gc, 0, sizeof(gc));
+		gc.db_url = o->db;
+		gc.listen = o->gb_listen;
+		gc.mqtt = o->mqtt;
+		if (gw_start(&gc, &gw, &e) < 0) {
+			fprintf(stderr, "%s: gateway: %s\n", main_prog, e.msg);
+			rc = e.code == ERR_INVALID ? EXIT_USAGE : EXIT_DB;
+			goto out;
+		}
+		c.metrics_extra = gw_metrics_render;
+	}
 	if (server_run(&c, &e) < 0) {
 		fprintf(stderr, "%s: %s\n", main_prog, e.msg);
 		rc = EXIT_DB;
@@ -840,6 +880,7 @@ cmd_serve(const struct opts *o)
 	}
 	rc = 0;
 out:
+	gw_stop(gw);
 	account_bootstrap_clear(&boot);
 	ecert_key_set_signer(NULL);
 	crypto_sm2_free(ekey);
@@ -1050,6 +1091,8 @@ main(int argc, char **argv)
 		return cli_ecert(argc - 1, argv + 1);
 	if (strcmp(cmd, "hazard") == 0)
 		return cli_hazard(argc - 1, argv + 1);
+	if (strcmp(cmd, "gateway") == 0)
+		return cli_gateway(argc - 1, argv + 1);
 	if (strcmp(cmd, "penalty") == 0)
 		return cli_penalty(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)

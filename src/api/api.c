@@ -17,5 +17,6 @@ const struct route *const api_tables[] = {
 	api_patrol_routes,
 	api_ecert_routes,
 	api_permit_routes,
+	api_iot_routes,
 	NULL,
 };

@@ -20,6 +20,7 @@ extern const struct route	api_hazard_routes[];
 extern const struct route	api_patrol_routes[];
 extern const struct route	api_ecert_routes[];
 extern const struct route	api_permit_routes[];
+extern const struct route	api_iot_routes[];
 
 /* NULL-terminated list of the tables above. */
 extern const struct route *const	api_tables[];

@@ -248,6 +248,17 @@ int	hazard_unit_moved(struct store *st, struct actor *who, int64_t unit_id,
 int	hazard_seed_demo(struct store *st, struct actor *who, int64_t every,
 	    int64_t *made, struct err *e);
 
+/*
+ * HAZ-035 (hazard_iot.c): close a hazard the IoT monitoring opened
+ * (source iot) as restored, in the caller's transaction: a step, the
+ * town's closed count, audited hazard.close.  who must see it (else
+ * ERR_NOT_FOUND); the caller checked that who may confirm the repair.
+ * A hazard closed already is left as it is (0); ERR_POLICY for another
+ * source or a transferred hazard.
+ */
+int	hazard_iot_close(struct store *st, struct actor *who, int64_t id,
+	    const char *note, struct err *e);
+
 /* Files attached to a hazard (photos of findings and reports): who
  * sees the hazard may read them. */
 int	hazard_can_read(struct store *st, struct actor *who, int64_t id,

@@ -20,6 +20,7 @@
 #include "ident.h"
 #include "pii.h"
 #include "hazard.h"
+#include "iot.h"
 #include "registry_int.h"
 #include "risk.h"
 
@@ -1124,7 +1125,9 @@ registry_unit_update(struct store *st, struct actor *who, int64_t id,
 		goto out;
 	if ((strcmp(before->town, u->town) != 0 ||
 	    before->grid_id != u->grid_id) &&
-	    (rc = hazard_unit_moved(st, who, id, u->town, u->grid_id, e)) < 0)
+	    ((rc = hazard_unit_moved(st, who, id, u->town, u->grid_id,
+	    e)) < 0 || (rc = iot_unit_moved(st, who, id, u->town, u->grid_id,
+	    e)) < 0))
 		goto out;
 	rc = reg_unit_audit(st, who, "unit.update", id, out, e);
 out:

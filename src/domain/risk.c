@@ -817,6 +817,22 @@ rk_ref_type_ok(const char *s)
 }
 
 int
+risk_event_has(struct store *st, int64_t unit_id, const char *kind,
+    const char *ref_type, const char *ref_id, struct err *e)
+{
+	int64_t	n = 0;
+	int	rc;
+
+	/* RISK-009's unique index answers it. */
+	if ((rc = store_query_int(st, "SELECT COUNT(*) FROM risk_events WHERE "
+	    "unit_id = ? AND kind = ? AND ref_type = ? AND ref_id = ?",
+	    STORE_ARGS(SV_I(unit_id), SV_S(kind), SV_S(ref_type),
+	    SV_S(ref_id)), &n, e)) < 0)
+		return rc;
+	return n > 0;
+}
+
+int
 risk_event_add(struct store *st, struct actor *who, int64_t unit_id,
     const char *kind, const char *ref_type, const char *ref_id, int64_t at,
     json_t **out, struct err *e)
@@ -839,7 +855,8 @@ risk_event_add(struct store *st, struct actor *who, int64_t unit_id,
 	}
 	if (rk_event_index(kind) < 0) {
 		rc = err_set(e, ERR_INVALID, "kind", "kind must be one of "
-		    "hazard, major_hazard, penalty, complaint_upheld, fire");
+		    "hazard, major_hazard, penalty, complaint_upheld, fire, "
+		    "fire_alarm, false_alarm, device_fault");
 		goto out;
 	}
 	if (ref_type == NULL) {

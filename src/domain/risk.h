@@ -95,6 +95,13 @@ int	risk_event_add(struct store *st, struct actor *who, int64_t unit_id,
 	    const char *kind, const char *ref_type, const char *ref_id,
 	    int64_t at, json_t **out, struct err *e);
 /*
+ * 1 if the unit already has an event of kind from that record, else 0
+ * (for callers that record at most one and must not meet the unique
+ * index inside their transaction).
+ */
+int	risk_event_has(struct store *st, int64_t unit_id, const char *kind,
+	    const char *ref_type, const char *ref_id, struct err *e);
+/*
  * Events of a visible unit, newest first, paged (limit 1..RISK_PAGE_MAX):
  * [{id, unit_id, kind, ref_type, ref_id, at, created_at, created_by,
  * counted}] where counted says whether it is within the window now.

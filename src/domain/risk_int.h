@@ -21,7 +21,7 @@ enum rk_fid {
 	RK_HEIGHT, RK_FLOORS_BELOW, RK_FLOOR_AREA, RK_OCCUPANCY,
 	RK_NO_SPRINKLERS, RK_NO_AUTO_ALARM,
 	RK_EV_HAZARD, RK_EV_MAJOR_HAZARD, RK_EV_PENALTY, RK_EV_COMPLAINT,
-	RK_EV_FIRE,
+	RK_EV_FIRE, RK_EV_FIRE_ALARM, RK_EV_FALSE_ALARM, RK_EV_DEVICE_FAULT,
 	RK__N,
 };
 
@@ -34,7 +34,7 @@ enum rk_measure {
 	RKM__N,
 };
 
-#define RK_EVENTS	5	/* risk_event_kinds */
+#define RK_EVENTS	8	/* risk_event_kinds */
 #define RK_GRADES	4	/* risk_grades */
 #define RK_BANDS_MAX	8
 #define RK_POINTS_MAX	1000
@@ -110,7 +110,8 @@ void	rk_eval(const struct rk_model *m, const struct rk_inputs *in,
  * inputs_hash (RISK-006): SM3 over the first RK_MODEL_KEY bytes of the
  * model file's SM3 and the line "<categories> <height_cm> <floors_below>
  * <floor_area_m2> <occupancy> <no_sprinklers> <no_auto_alarm> <hazard>
- * <major_hazard> <penalty> <complaint_upheld> <fire>\n"; ctx is reused
+ * <major_hazard> <penalty> <complaint_upheld> <fire> <fire_alarm>
+ * <false_alarm> <device_fault>\n"; ctx is reused
  * across calls (NULL: a one-off context).
  */
 void	rk_hash(const struct rk_model *m, const struct rk_inputs *in,

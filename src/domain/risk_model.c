@@ -22,7 +22,8 @@
 #include "risk_int.h"
 
 const char *const risk_event_kinds[] = {
-	"hazard", "major_hazard", "penalty", "complaint_upheld", "fire", NULL,
+	"hazard", "major_hazard", "penalty", "complaint_upheld", "fire",
+	"fire_alarm", "false_alarm", "device_fault", NULL,
 };
 const char *const risk_grades[] = {
 	"high", "medium_high", "medium", "low", NULL,
@@ -54,6 +55,10 @@ const struct rk_def rk_defs[RK__N] = {
 	{ "history.penalty", RKK_EVENTS, "penalty", 0, 0, 2 },
 	{ "history.complaint_upheld", RKK_EVENTS, "complaint_upheld", 0, 0, 3 },
 	{ "history.fire", RKK_EVENTS, "fire", 0, 0, 4 },
+	/* IoT monitoring (IOT-016): alarms raised, false alarms, faults. */
+	{ "history.fire_alarm", RKK_EVENTS, "fire_alarm", 0, 0, 5 },
+	{ "history.false_alarm", RKK_EVENTS, "false_alarm", 0, 0, 6 },
+	{ "history.device_fault", RKK_EVENTS, "device_fault", 0, 0, 7 },
 };
 
 /* Limits of the numbers in the file. */

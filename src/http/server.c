@@ -359,6 +359,8 @@ server_ops(struct MHD_Connection *c, const char *url, const char *ip,
 			    "Entries in the audit log.\n# TYPE "
 			    "firewarden_audit_tree_size gauge\n"
 			    "firewarden_audit_tree_size %lld\n", (long long)v);
+		if (srv->metrics_extra != NULL)
+			srv->metrics_extra(&b);
 		*status = 200;
 		v = (int64_t)b.len;
 		*ret = server_send(c, 200, "text/plain; version=0.0.4",

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "../crypto/crypto.h"
 
@@ -30,6 +31,8 @@ struct server_conf {
 	const struct crypto_sm2	*audit_key;
 	const struct job	*jobs;		/* NULL-terminated, or NULL */
 	const char		*node;		/* lease holder name of this node */
+	/* More metrics for /metrics (the IoT gateway's), or NULL. */
+	void			(*metrics_extra)(struct buf *b);
 };
 
 /*

@@ -58,7 +58,7 @@ test('RISK-001 the loaded model: a template, every factor with points and source
   assert.equal(model.status, 'U');
   assert.match(model.sm3, /^[0-9a-f]{64}$/);
   assert.equal(model.window_days, 365);
-  assert.equal(model.factors.length, 18);
+  assert.equal(model.factors.length, 21);
   for (const f of model.factors) {
     assert.ok(f.source && f.name_zh && f.name_en, f.id);
     assert.ok('points' in f || 'bands' in f || 'each' in f, f.id);

@@ -437,7 +437,8 @@ test_risk__risk001_template_loads(void **state)
 	assert_string_equal(json_string_value(json_object_get(m, "status")),
 	    "U");
 	assert_int_equal(mint(m, "window_days"), 365);
-	assert_int_equal(json_array_size(json_object_get(m, "factors")), 18);
+	/* 18, and the three of the IoT monitoring (IOT-016). */
+	assert_int_equal(json_array_size(json_object_get(m, "factors")), 21);
 	assert_int_equal(strlen(json_string_value(json_object_get(m, "sm3"))),
 	    64);
 	assert_string_equal(risk_model_version(), json_string_value(
@@ -519,7 +520,7 @@ test_risk__risk001_bad_model_rejected_naming_the_key(void **state)
 	list = json_object_get(doc, "factors");
 	json_array_remove(list, json_array_size(list) - 1);
 	assert_int_equal(load_doc(f, doc, &e), ERR_INVALID);
-	assert_string_equal(e.field, "factors[history.fire]");
+	assert_string_equal(e.field, "factors[history.device_fault]");
 	json_array_append(list, json_array_get(list, 0));
 	assert_int_equal(load_doc(f, doc, &e), ERR_INVALID);
 	assert_string_equal(e.field, "factors[category.high_risk]");
@@ -777,7 +778,8 @@ static void
 test_risk__risk004_history_each_and_cap(void **state)
 {
 	static const char *const kinds[] = { "hazard", "major_hazard",
-	    "penalty", "complaint_upheld", "fire", NULL };
+	    "penalty", "complaint_upheld", "fire", "fire_alarm", "false_alarm",
+	    "device_fault", NULL };
 	struct fx	*f = *state;
 	json_t		*m = NULL, *x;
 	char		 id[64];
