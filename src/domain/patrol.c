@@ -756,6 +756,26 @@ patrol_get(struct store *st, struct actor *who, int64_t id, json_t **out,
 	json_object_set_new(rec, "hazards", a);
 	if (rc < 0)
 		goto fail;
+	{
+		char	*un = NULL, *gn = NULL;
+		int64_t	 uid = strtoll(json_string_value(json_object_get(rec,
+		    "unit_id")), NULL, 10);
+		const json_t *g = json_object_get(rec, "grid_id");
+
+		if ((rc = store_query_text(st, "SELECT name FROM units WHERE "
+		    "id = ?", STORE_ARGS(SV_I(uid)), &un, e)) < 0)
+			goto fail;
+		if (json_is_string(g) && (rc = store_query_text(st, "SELECT "
+		    "name FROM grids WHERE id = ?", STORE_ARGS(SV_I(strtoll(
+		    json_string_value(g), NULL, 10))), &gn, e)) < 0) {
+			free(un);
+			goto fail;
+		}
+		json_object_set_new(rec, "unit_name", jx_str_or_null(un));
+		json_object_set_new(rec, "grid_name", jx_str_or_null(gn));
+		free(un);
+		free(gn);
+	}
 	/* PAT-008: the unit's record before this one, for the re-check. */
 	unit = strtoll(json_string_value(json_object_get(rec, "unit_id")),
 	    NULL, 10);

@@ -47,6 +47,7 @@ struct prm_rules {
 	int	 grade_days[4];
 	char	*numbers[5];
 	char	*issuer;
+	char	*verify_path;
 	char	*commitment_version;
 	json_t	*uses;			/* borrowed from doc */
 };
@@ -64,6 +65,7 @@ prm_free(struct prm_rules *r)
 	for (i = 0; i < 5; i++)
 		free(r->numbers[i]);
 	free(r->issuer);
+	free(r->verify_path);
 	free(r->commitment_version);
 	json_decref(r->doc);
 	free(r);
@@ -134,6 +136,12 @@ prm_parse(struct prm_rules *r, struct err *e)
 	if (s == NULL || *s == '\0')
 		return err_set(e, ERR_INVALID, NULL, "issuer.name is required");
 	r->issuer = xstrdup(s);
+	s = json_string_value(json_object_get(json_object_get(r->doc,
+	    "verify_url"), "template"));
+	if (s == NULL || s[0] != '/' || strlen(s) > 100 || strchr(s, ' '))
+		return err_set(e, ERR_INVALID, NULL, "verify_url.template: a path "
+		    "starting with / (the public check page)");
+	r->verify_path = xstrdup(s);
 	r->uses = json_object_get(r->doc, "uses");
 	if (!json_is_array(r->uses) || json_array_size(r->uses) == 0)
 		return err_set(e, ERR_INVALID, NULL, "uses: a list of uses");
@@ -737,7 +745,7 @@ prm_cert_fields(struct store *st, const json_t *rec, const char *permit_no,
 		    "social credit code; record it before the permit is "
 		    "issued (PRM-008)");
 	}
-	url = xasprintf("%s/public/ecert", prm_public_url);
+	url = xasprintf("%s%s", prm_public_url, prm->verify_path);
 	memset(&p, 0, sizeof(p));
 	p.no = permit_no;
 	p.holder = name;
@@ -933,11 +941,36 @@ permit_verify(struct store *st, struct actor *who, int64_t id,
 			snprintf(e->field, sizeof(e->field), "%s", f);
 			goto out;
 		}
-		if (!json_is_string(json_object_get(x, "item")) ||
-		    !json_is_boolean(json_object_get(x, "match"))) {
-			rc = err_set(e, ERR_INVALID, f, "%s needs item (text) and "
-			    "match (true or false)", f);
+		if (!json_is_boolean(json_object_get(x, "match"))) {
+			rc = err_set(e, ERR_INVALID, f, "%s needs match (true or "
+			    "false)", f);
 			goto out;
+		}
+		/* Texts of clean UTF-8: the item 1..200 characters, what
+		 * was committed and what is found up to 500. */
+		{
+			static const struct { const char *k; size_t min, max;
+			    int req; } tf[] = { { "item", 1, 200, 1 },
+			    { "committed", 1, 500, 0 }, { "found", 1, 500, 0 } };
+			size_t	 t;
+			char	*tx = NULL;
+
+			for (t = 0; t < sizeof(tf) / sizeof(tf[0]); t++) {
+				json_t	*tv = json_object_get(x, tf[t].k);
+
+				if (tv == NULL && !tf[t].req)
+					continue;
+				if (tv == NULL || reg_text(tv, f, tf[t].min,
+				    tf[t].max, &tx, e) < 0) {
+					rc = err_set(e, ERR_INVALID, f, "%s.%s "
+					    "must be text of %zu to %zu "
+					    "characters", f, tf[t].k,
+					    tf[t].min, tf[t].max);
+					goto out;
+				}
+				free(tx);
+				tx = NULL;
+			}
 		}
 		if (!json_is_true(json_object_get(x, "match")))
 			bad++;

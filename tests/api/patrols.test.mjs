@@ -150,6 +150,8 @@ test('PAT-008 the re-check view: a later record shows the previous one', async (
   const g = await gridW.get(`/api/v1/patrols/${r.body.data.id}`);
   assert.equal(g.status, 200, g.text);
   assert.ok(g.body.data.previous, 'previous record');
+  assert.equal(g.body.data.unit_name, '巡查测试便利店');
+  assert.equal(g.body.data.grid_name, '巡查测试网格');
   assert.equal(g.body.data.previous.outcome, 'hazards');
   assert.equal(g.body.data.previous.unit_id, shop.id);
   assert.deepEqual(g.body.data.hazards, []);

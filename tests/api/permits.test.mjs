@@ -159,6 +159,7 @@ test('PRM-005..009, PRM-011..015 commitment route: issued with a certificate, ve
   assert.equal(v.body.data.content.holder, unit.name);
   assert.equal(v.body.data.content.route, 'commitment');
   assert.equal(v.body.data.content.area_m2, 1800);
+  assert.match(v.body.data.content.url, /^http:\/\/.+\/public\/ecert$/);
   // … and offline from the CLI with the platform's keys.
   const cli = srv.cli(['ecert', 'verify', cert.code]);
   assert.equal(cli.status, 0, cli.stderr);
@@ -168,6 +169,10 @@ test('PRM-005..009, PRM-011..015 commitment route: issued with a certificate, ve
   // Verification: item by item; one mismatch.
   assertError(assert, await off.post(`/api/v1/permits/${p.id}/verify`, { items: [] }, im(p.version)), 400, undefined, 'items');
   assertError(assert, await off.post(`/api/v1/permits/${p.id}/verify`, { items: [{ item: '安全出口', match: 'yes' }] }, im(p.version)), 400, undefined, 'items[0]');
+  for (const bad of [{ item: '', match: true }, { item: '喷淋', committed: { a: [1] }, match: true },
+    { item: '喷淋', found: 12345, match: true }, { item: 'x'.repeat(201), match: true }]) {
+    assertError(assert, await off.post(`/api/v1/permits/${p.id}/verify`, { items: [{ item: '安全出口', match: true }, bad] }, im(p.version)), 400, undefined, 'items[1]');
+  }
   r = await off.post(`/api/v1/permits/${p.id}/verify`, {
     items: [
       { item: '安全出口数量', committed: '4 个', found: '4 个', match: true },
