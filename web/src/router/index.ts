@@ -48,6 +48,13 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/public/PublicListings.vue'),
     meta: { public: true, titleKey: 'hazard.listing.publicTitle' },
   },
+  /* 电子证书核验 (specs/ecert-v1.md): the page a certificate's QR code and url lead to. */
+  {
+    path: '/public/ecert',
+    name: 'EcertVerify',
+    component: () => import('@/views/public/EcertVerify.vue'),
+    meta: { public: true, titleKey: 'ecert.title' },
+  },
   {
     path: '/password',
     name: 'ForcePassword',

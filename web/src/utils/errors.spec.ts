@@ -120,3 +120,27 @@ describe('judgement, listing and seal messages (HAZ-020..032)', () => {
       .toBe('该查封当前为“查封中”，不能执行该操作（HAZ-032）')
   })
 })
+
+describe('permit and patrol messages (PRM-003..016, PAT-004..006)', () => {
+  it('translates the permit module\'s refusals, with the status in the reader\'s words', () => {
+    expect(errorText(err(422, 'policy', 'uscc', 'the unit has no unified social credit code; record it before the permit is issued (PRM-008)'), zh))
+      .toMatch(/统一社会信用代码/)
+    expect(errorText(err(422, 'policy', 'status', 'a refused application cannot be refused (PRM-010)'), zh))
+      .toBe('该申请当前为“不予许可”，不能作出不予许可决定（PRM-010）')
+    expect(errorText(err(422, 'policy', 'status', 'a submitted application of the inspection route cannot be issued (PRM-007)'), enT))
+      .toMatch(/"Awaiting decision" and cannot be granted/)
+    expect(errorText(err(400, 'missing', 'documents.licence', 'documents.licence is required (PRM-003)'), zh, false))
+      .toBe('营业执照和消防安全制度、预案为必交材料（PRM-003）')
+    expect(errorText(err(400, 'invalid', 'commitment.version', 'sign the commitment text of version 2026.1'), zh, false)).toMatch(/承诺书已更新/)
+    expect(errorText(err(422, 'policy', 'status', 'only a permit with a mismatch is re-checked (PRM-014)'), enT)).toMatch(/PRM-014/)
+  })
+  it('translates the patrol module\'s refusals', () => {
+    expect(errorText(err(400, 'missing', 'results[1]', 'results[1]: a failed item has at least one photo (PAT-004)'), zh, false))
+      .toBe('不合格项须至少附一张照片（PAT-004）')
+    expect(errorText(err(422, 'policy', 'results[0]', 'results[0]: HZ-RESIDE cannot be corrected on the spot (PAT-005)'), zh, false))
+      .toBe('该项的隐患类型不能当场改正（PAT-005）')
+    expect(errorText(err(400, 'missing', 'signatures', 'the unit signs, or its refusal to sign is recorded (PAT-006)'), enT, false))
+      .toBe('The unit signs, or its refusal is recorded (PAT-006)')
+    expect(errorText(err(403, 'forbidden', null, 'coverage is for the city, towns and grids'), zh)).toMatch(/覆盖率/)
+  })
+})

@@ -24,6 +24,13 @@ function statusWord(t: Translate, group: string, s: string | undefined): string 
   return v === k ? (s ?? '') : v
 }
 
+/* A status word of another module (permit.status …) in the reader's language. */
+function wordOf(t: Translate, prefix: string, s: string | undefined): string {
+  const k = `${prefix}.${s ?? ''}`
+  const v = t(k)
+  return v === k ? (s ?? '') : v
+}
+
 /* Server messages worth a precise text, in the order tried. */
 const details: Detail[] = [
   { re: /^login \S+ is taken/, key: 'loginTaken' },
@@ -81,6 +88,30 @@ const details: Detail[] = [
   { re: /the seal is lifted, not extended/, key: 'sealRemoved' },
   { re: /only an active seal can be applied to lift/, key: 'sealApply' },
   { re: /^a (\w+) seal cannot be /, key: 'sealState', named: (m, t) => ({ s: statusWord(t, 'seal.status', m[1]) }) },
+  /* Opening permits (src/domain/permit.c), PRM-003..016. */
+  { re: /the commitment must be accepted|the commitment route needs the signed commitment/, key: 'permitCommit' },
+  { re: /sign the commitment text of version/, key: 'permitCommitmentVersion' },
+  { re: /^documents\.\w+ is required \(PRM-003\)/, key: 'permitDocRequired' },
+  { re: /replaces an issued permit of the same unit/, key: 'permitPrevious' },
+  { re: /no unified social credit code; record it before the permit is issued/, key: 'permitNoUscc' },
+  { re: /^a (\w+) application of the \w+ route cannot be issued/, key: 'permitIssueState', named: (m, t) => ({ s: wordOf(t, 'permit.status', m[1]) }) },
+  { re: /only a submitted application of the inspection route is inspected/, key: 'permitInspectState' },
+  { re: /^a (\w+) application cannot be refused/, key: 'permitRefuseState', named: (m, t) => ({ s: wordOf(t, 'permit.status', m[1]) }) },
+  { re: /only an issued permit awaiting verification is verified/, key: 'permitVerifyState' },
+  { re: /a matching place has nothing to rectify/, key: 'permitNothingToRectify' },
+  { re: /only a permit with a mismatch is re-checked/, key: 'permitRecheckState' },
+  { re: /only an issued permit's certificate is reissued/, key: 'permitReissueState' },
+  { re: /^the unit is (closed|archived)$/, key: 'unitNotActive' },
+  /* Patrols (src/domain/patrol.c), PAT-002..006. */
+  { re: /a failed item says what was found \(PAT-004\)/, key: 'patrolFailNote' },
+  { re: /a failed item has at least one photo \(PAT-004\)/, key: 'patrolFailPhoto' },
+  { re: /cannot be corrected on the spot \(PAT-005\)/, key: 'patrolNoOnSpot' },
+  { re: /has no result \(PAT-004\)/, key: 'patrolNoResult' },
+  { re: /the patroller signs \(PAT-006\)/, key: 'patrolSign' },
+  { re: /the unit signs, or its refusal to sign is recorded/, key: 'patrolUnitSign' },
+  { re: /^no checklist of kind \w+ applies to this unit/, key: 'patrolNoChecklist' },
+  { re: /^checklist \S+ is for kind/, key: 'patrolChecklistKind' },
+  { re: /^coverage is for the city|^the list is for the city and towns/, key: 'patrolCoverageScope' },
 ]
 
 /* The precise translation of a known server message, or null. */
