@@ -1379,6 +1379,53 @@ export default {
       each: '{each} points each, at most {cap}',
     },
   },
+  iot: {
+    title: 'IoT monitoring',
+    nav: { devices: 'Devices', alarms: 'Alarm board' },
+    protocol: { gb26875: 'GB/T 26875.3', mqtt: 'MQTT' },
+    kind: { uitd: 'Transmission device (UITD)', water_pressure: 'Water pressure', electrical: 'Electrical fire monitor', smoke: 'Wireless smoke detector', other: 'Other' },
+    status: { active: 'Active', retired: 'Retired' },
+    online: { true: 'Online', false: 'Offline' },
+    field: {
+      unit: 'Unit', building: 'Building', protocol: 'Protocol', source: 'Address', sourceGb: 'Source address (12 hex digits)',
+      sourceMqtt: 'Device ID', kind: 'Kind', name: 'Name', online: 'Online', lastSeen: 'Last heard',
+    },
+    list: { q: 'Keyword', qHint: 'Name or address', create: 'Register device' },
+    form: {
+      title: 'Register device', editTitle: 'Edit device', unitHint: 'Type a unit name to search', unitRequired: 'Choose a unit',
+      sourceRequired: 'Enter the address', sourceGb: 'A GB/T 26875.3 source address is 12 hex digits',
+      sourceMqtt: 'An MQTT device ID is 1–64 letters, digits, _ . or -', sourceGbHint: 'e.g. 000000200000',
+      sourceMqttHint: 'e.g. wp-0001', nameRule: 'Name: 1–100 characters',
+    },
+    board: {
+      title: 'Alarm board', unconfirmed: '{n} unconfirmed alarm(s)', disconnected: 'Connection lost, retrying', showDone: 'Show confirmed',
+      newAlarms: '{n} new alarm(s) — please confirm', none: 'No unconfirmed alarms', zonePoint: 'zone {z} point {p}',
+      raised: 'raised {t}', repeats: 'repeated {n} time(s)', deadline: 'Time left to confirm', escalated: 'Escalated',
+      confirmedAt: 'confirmed {t}', real: 'Confirm real fire', false: 'Confirm false alarm', resultReal: 'Real fire', resultFalse: 'False alarm',
+      note: 'Note (optional)', confirmedReal: 'Confirmed as a real fire', confirmedFalse: 'Confirmed as a false alarm',
+    },
+    alarmState: { open: 'Unconfirmed', escalated: 'Escalated', confirmed_real: 'Real fire', confirmed_false: 'False alarm' },
+    detail: {
+      title: 'Device', retire: 'Retire', retireBody: 'Its address can then be registered again; its history is kept. Retire it?', retired: 'Retired',
+    },
+    stats: {
+      title: 'Monitoring statistics of {unit}', devices: '{n} device(s), {online} online', window: 'Period', days: 'last {n} days',
+      alarms: 'Alarms', real: 'Real', false: 'False', rate: 'False-alarm rate', escalated: 'Escalated', faults: 'Faults', hazards: 'Hazards',
+    },
+    cond: {
+      title: 'Conditions', none: 'No fault, low pressure or offline records', since: 'since {t}', worst: 'worst reading {v}', hazard: 'Hazard: ',
+      confirm: 'Confirm repaired', confirmBody: 'The device reports normal again; confirming closes the hazard. Note (optional):', noteMax: 'At most 2000 characters',
+      confirmed: 'Repair confirmed, hazard closed',
+    },
+    condKind: { fault: 'Fault', power: 'Main power fault', low_pressure: 'Low pressure', leakage: 'Leakage current', overheat: 'Overheat', offline: 'Offline' },
+    condState: { pending: 'Ongoing', cleared: 'Cleared', hazard: 'Hazard opened', restored: 'Awaiting confirmation', closed: 'Closed' },
+    events: { title: 'Events and readings', kind: 'Event kind', at: 'Time', target: 'System/component', value: 'Value/detail' },
+    eventKind: {
+      alarm: 'Fire alarm', fault: 'Fault', restore: 'Restore', state: 'State', pressure: 'Pressure', leakage_current: 'Leakage current',
+      temperature: 'Temperature', analog: 'Analog', operation: 'Operation', config: 'Configuration', info: 'Information', raw: 'Raw data',
+    },
+    comp: { title: 'Components', system: 'System', address: 'Zone-point', description: 'Description', last: 'Last event' },
+  },
   errors: {
     network: 'The server cannot be reached; check the network and try again',
     internal: 'Internal server error',

@@ -1374,6 +1374,53 @@ export default {
       each: '每次 {each} 分，最多 {cap} 分',
     },
   },
+  iot: {
+    title: '物联网监测',
+    nav: { devices: '设备', alarms: '火警看板' },
+    protocol: { gb26875: 'GB/T 26875.3', mqtt: 'MQTT' },
+    kind: { uitd: '用户信息传输装置', water_pressure: '水压监测', electrical: '电气火灾监控', smoke: '独立式感烟探测器', other: '其他' },
+    status: { active: '在用', retired: '已停用' },
+    online: { true: '在线', false: '离线' },
+    field: {
+      unit: '单位', building: '建筑', protocol: '协议', source: '地址', sourceGb: '源地址（12 位十六进制）',
+      sourceMqtt: '设备 ID', kind: '类型', name: '名称', online: '在线', lastSeen: '最后通信',
+    },
+    list: { q: '关键字', qHint: '名称或地址', create: '登记设备' },
+    form: {
+      title: '登记设备', editTitle: '编辑设备', unitHint: '输入单位名称搜索', unitRequired: '请选择单位',
+      sourceRequired: '请填写地址', sourceGb: 'GB/T 26875.3 源地址为 12 位十六进制数字',
+      sourceMqtt: 'MQTT 设备 ID 为 1–64 个字母、数字或 _ . -', sourceGbHint: '如 000000200000',
+      sourceMqttHint: '如 wp-0001', nameRule: '名称 1–100 个字符',
+    },
+    board: {
+      title: '火警看板', unconfirmed: '待确认火警 {n} 起', disconnected: '连接中断，正在重试', showDone: '显示已确认',
+      newAlarms: '新火警 {n} 起 — 请及时确认', none: '当前没有待确认的火警', zonePoint: '{z} 区 {p} 号',
+      raised: '报警于 {t}', repeats: '重复 {n} 次', deadline: '确认剩余', escalated: '已升级',
+      confirmedAt: '确认于 {t}', real: '确认真实火警', false: '确认误报', resultReal: '真实火警', resultFalse: '误报',
+      note: '说明（选填）', confirmedReal: '已确认为真实火警', confirmedFalse: '已确认为误报',
+    },
+    alarmState: { open: '待确认', escalated: '已升级', confirmed_real: '真实火警', confirmed_false: '误报' },
+    detail: {
+      title: '设备详情', retire: '停用', retireBody: '停用后该地址可重新登记，设备的历史记录保留。确定停用？', retired: '已停用',
+    },
+    stats: {
+      title: '{unit} 监测统计', devices: '设备 {n} 台，在线 {online} 台', window: '期间', days: '近 {n} 天',
+      alarms: '火警', real: '真实', false: '误报', rate: '误报率', escalated: '超时升级', faults: '故障', hazards: '转隐患',
+    },
+    cond: {
+      title: '设备状况', none: '没有故障、欠压或离线记录', since: '自 {t}', worst: '最差读数 {v}', hazard: '隐患：',
+      confirm: '确认已修复', confirmBody: '设备已恢复正常，确认修复后隐患销号。说明（选填）：', noteMax: '说明最多 2000 个字符',
+      confirmed: '已确认修复，隐患已销号',
+    },
+    condKind: { fault: '故障', power: '主电故障', low_pressure: '水压过低', leakage: '剩余电流超限', overheat: '温度过高', offline: '离线' },
+    condState: { pending: '持续中', cleared: '已恢复', hazard: '已转隐患', restored: '待确认修复', closed: '已关闭' },
+    events: { title: '事件与读数', kind: '事件类型', at: '时间', target: '系统/部件', value: '数值/详情' },
+    eventKind: {
+      alarm: '火警', fault: '故障', restore: '恢复', state: '状态', pressure: '水压', leakage_current: '剩余电流',
+      temperature: '温度', analog: '模拟量', operation: '操作', config: '配置', info: '信息', raw: '原始数据',
+    },
+    comp: { title: '部件', system: '系统', address: '区号-位号', description: '描述', last: '最近事件' },
+  },
   errors: {
     network: '无法连接服务器，请检查网络后重试',
     internal: '服务器内部错误',
