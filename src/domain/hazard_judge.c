@@ -18,6 +18,7 @@
 #include "../core/mem.h"
 #include "../core/str.h"
 #include "hazard_judge.h"
+#include "rec.h"
 
 #define HZ_FORMAT	"firewarden-gb35181-v1"
 #define HZ_PREFIX	"gb35181-"
@@ -699,9 +700,6 @@ hj_file_load(const char *dir, const char *name, struct hj_edition **out,
 {
 	struct hj_edition	*ed = NULL;
 	struct hj_ck		 c;
-	json_error_t		 je;
-	FILE			*f = NULL;
-	char			*path, *text = NULL;
 	char			 edition[HZ_EDITION_LEN + 1];
 	size_t			 n;
 	int			 rc;
@@ -711,37 +709,16 @@ hj_file_load(const char *dir, const char *name, struct hj_edition **out,
 	edition[n] = '\0';
 	c.file = name;
 	c.e = e;
-	path = xasprintf("%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		rc = err_set(e, ERR_IO, "hazard", "cannot read %.120s: %s",
-		    path, strerror(errno));
-		goto out;
-	}
-	text = xmalloc(HZ_FILE_MAX + 1);
-	n = fread(text, 1, HZ_FILE_MAX + 1, f);
-	if (ferror(f) || n > HZ_FILE_MAX) {
-		rc = err_set(e, ferror(f) ? ERR_IO : ERR_INVALID, "hazard",
-		    "%s: unreadable or larger than %d bytes", name,
-		    HZ_FILE_MAX);
-		goto out;
-	}
 	ed = xcalloc(1, sizeof(*ed));
-	if ((ed->doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
-		rc = err_set(e, ERR_INVALID, "hazard", "%s line %d: %.100s",
-		    name, je.line, je.text);
+	if ((rc = rec_data_read(dir, name, HZ_FILE_MAX, "hazard", &ed->doc,
+	    e)) < 0)
 		goto out;
-	}
 	if ((rc = hj_doc_parse(&c, edition, ed)) < 0)
 		goto out;
 	*out = ed;
 	ed = NULL;
 	rc = 0;
 out:
-	if (f != NULL)
-		fclose(f);
-	free(text);
-	free(path);
 	hj_edition_free(ed);
 	return rc;
 }

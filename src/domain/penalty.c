@@ -22,6 +22,7 @@
 #include "../core/mem.h"
 #include "../core/str.h"
 #include "penalty.h"
+#include "rec.h"
 
 #define PN_FORMAT	"firewarden-penalty-items-v1"
 #define PN_PREFIX	"items-"
@@ -925,9 +926,6 @@ pn_file_load(const char *dir, const char *name, struct pn_file **out,
 {
 	struct pn_file	*f = NULL;
 	struct pn_ck	 c;
-	json_error_t	 je;
-	FILE		*fp = NULL;
-	char		*path, *text = NULL;
 	char		 version[PN_VERSION_LEN + 1];
 	size_t		 n;
 	int		 rc;
@@ -938,37 +936,16 @@ pn_file_load(const char *dir, const char *name, struct pn_file **out,
 	memset(&c, 0, sizeof(c));
 	c.file = name;
 	c.e = e;
-	path = xasprintf("%s/%s", dir, name);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		rc = err_set(e, ERR_IO, "penalty", "cannot read %.120s: %s",
-		    path, strerror(errno));
-		goto out;
-	}
-	text = xmalloc(PN_FILE_MAX + 1);
-	n = fread(text, 1, PN_FILE_MAX + 1, fp);
-	if (ferror(fp) || n > PN_FILE_MAX) {
-		rc = err_set(e, ferror(fp) ? ERR_IO : ERR_INVALID, "penalty",
-		    "%s: unreadable or larger than %d bytes", name,
-		    PN_FILE_MAX);
-		goto out;
-	}
 	f = xcalloc(1, sizeof(*f));
-	if ((f->doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
-		rc = err_set(e, ERR_INVALID, "penalty", "%s line %d: %.100s",
-		    name, je.line, je.text);
+	if ((rc = rec_data_read(dir, name, PN_FILE_MAX, "penalty", &f->doc,
+	    e)) < 0)
 		goto out;
-	}
 	if ((rc = pn_doc_parse(&c, version, f)) < 0)
 		goto out;
 	*out = f;
 	f = NULL;
 	rc = 0;
 out:
-	if (fp != NULL)
-		fclose(fp);
-	free(text);
-	free(path);
 	pn_file_free(f);
 	return rc;
 }

@@ -4,6 +4,7 @@
  * texts, photo lists, working-day counts), rows as JSON objects, and
  * business numbers from per-series, per-year counters.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,4 +280,39 @@ rec_data_str(const json_t *o, const char *key, size_t max, const char *where,
 		return NULL;
 	}
 	return s;
+}
+
+int
+rec_data_read(const char *dir, const char *name, size_t max,
+    const char *field, json_t **out, struct err *e)
+{
+	json_error_t	 je;
+	FILE		*f;
+	char		*path, *text = NULL;
+	size_t		 n;
+	int		 rc = 0;
+
+	*out = NULL;
+	path = xasprintf("%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		rc = err_set(e, ERR_IO, field, "cannot read %.120s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	text = xmalloc(max + 1);
+	n = fread(text, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		rc = err_set(e, ferror(f) ? ERR_IO : ERR_INVALID, field, "%s: "
+		    "unreadable or larger than %zu bytes", name, max);
+		goto out;
+	}
+	if ((*out = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je)) == NULL)
+		rc = err_set(e, ERR_INVALID, field, "%s line %d: %.100s", name,
+		    je.line, je.text);
+out:
+	if (f != NULL)
+		fclose(f);
+	free(text);
+	free(path);
+	return rc;
 }

@@ -71,4 +71,12 @@ int	rec_data_keys(const json_t *o, const char *const *allowed,
 const char *rec_data_str(const json_t *o, const char *key, size_t max,
 	    const char *where, struct err *e);
 
+/*
+ * Read dir/name, at most max bytes, as one JSON value (duplicate keys
+ * refused) into *out: ERR_IO when unreadable, ERR_INVALID when too
+ * large or not JSON (the file and line named); field names the module.
+ */
+int	rec_data_read(const char *dir, const char *name, size_t max,
+	    const char *field, json_t **out, struct err *e);
+
 #endif
