@@ -77,12 +77,18 @@ iot_alarm_view(struct store_rows *r, int64_t now)
 	json_object_set_new(o, "device_source", json_string(store_text(r,
 	    30)));
 	json_object_set_new(o, "device_kind", json_string(store_text(r, 31)));
-	if (!store_isnull(r, 6))
+	if (!store_isnull(r, 6)) {
 		json_object_set_new(o, "system_name", json_string(
 		    gb26875_system_type_name((int)store_int(r, 6))));
-	if (!store_isnull(r, 8))
+		json_object_set_new(o, "system_name_zh", json_string(
+		    gb26875_system_type_name_zh((int)store_int(r, 6))));
+	}
+	if (!store_isnull(r, 8)) {
 		json_object_set_new(o, "component_name", json_string(
 		    gb26875_component_type_name((int)store_int(r, 8))));
+		json_object_set_new(o, "component_name_zh", json_string(
+		    gb26875_component_type_name_zh((int)store_int(r, 8))));
+	}
 	/* 区号 and 位号: the two little-endian halves of the address, as
 	 * most devices use it (PROTOCOL.md §4.2). */
 	if (!store_isnull(r, 9)) {

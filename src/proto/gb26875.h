@@ -545,6 +545,9 @@ const char	*gb26875_command_name(int cmd);
 const char	*gb26875_type_name(int type);
 const char	*gb26875_system_type_name(int code);
 const char	*gb26875_component_type_name(int code);
+/* The same in Chinese (系统类型, 部件类型 of the standard). */
+const char	*gb26875_system_type_name_zh(int code);
+const char	*gb26875_component_type_name_zh(int code);
 /*
  * The quantity, unit and resolution of an analog type (3 = temperature,
  * "°C", 10 meaning 0.1 per count).  0 and NULL names for a reserved or

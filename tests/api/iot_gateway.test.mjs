@@ -105,6 +105,8 @@ test('IOT-005, IOT-007 an alarm is on the board by the time its confirm arrives 
   assert.equal(al.zone, 3);
   assert.equal(al.point, 7);
   assert.equal(al.component_name, 'smoke detector');
+  assert.equal(al.component_name_zh, '感烟火灾探测器');
+  assert.equal(al.system_name_zh, '火灾报警系统');
   // The unit sees it on its own board and confirms it real.
   const u = await unitC.post(`/api/v1/iot/alarms/${al.id}/confirm`, { result: 'real', note: '确有火情，已处置' }, im(al.version));
   assert.equal(u.status, 200, u.text);

@@ -132,6 +132,9 @@ export interface IotAlarm {
   device_kind: string
   system_name?: string
   component_name?: string
+  /** The same in Chinese, as GB/T 26875.3 names them. */
+  system_name_zh?: string
+  component_name_zh?: string
   zone?: number
   point?: number
   unconfirmed: boolean
