@@ -224,14 +224,15 @@ static int
 api_iot_conditions(struct req *r, struct resp *w)
 {
 	json_t	*items = NULL;
-	int64_t	 offset, limit, unit, total = 0;
+	int64_t	 offset, limit, unit, device, total = 0;
 	int	 rc;
 
 	if ((rc = req_page(r, &offset, &limit, &r->err)) < 0 ||
-	    (rc = api_iot_qnum(r, "unit_id", 1, &unit)) < 0)
+	    (rc = api_iot_qnum(r, "unit_id", 1, &unit)) < 0 ||
+	    (rc = api_iot_qnum(r, "device_id", 1, &device)) < 0)
 		return rc;
 	if ((rc = iot_condition_list(r->st, r->who, req_query(r, "state"),
-	    unit, offset, limit, &items, &total, &r->err)) < 0)
+	    unit, device, offset, limit, &items, &total, &r->err)) < 0)
 		return rc;
 	return resp_list(w, items, offset, limit, total);
 }
@@ -291,7 +292,7 @@ const struct route api_iot_routes[] = {
 	    api_iot_f_alarm },
 	{ "GET", "/api/v1/iot/conditions", "iot:read", 0, api_iot_conditions,
 	    "Device conditions: faults, low pressure, offline … (?state, "
-	    "unit_id)", NULL },
+	    "unit_id, device_id)", NULL },
 	{ "GET", "/api/v1/iot/conditions/{id}", "iot:read", 0,
 	    api_iot_condition, "A device condition with its hazard", NULL },
 	{ "POST", "/api/v1/iot/conditions/{id}/confirm", "iot:read",

@@ -210,8 +210,9 @@ int	iot_unit_stats(struct store *st, struct actor *who, int64_t unit_id,
 
 /* Conditions (iot_cond.c). */
 int	iot_condition_list(struct store *st, struct actor *who,
-	    const char *state, int64_t unit_id, int64_t offset, int64_t limit,
-	    json_t **items, int64_t *total, struct err *e);
+	    const char *state, int64_t unit_id, int64_t device_id,
+	    int64_t offset, int64_t limit, json_t **items, int64_t *total,
+	    struct err *e);
 int	iot_condition_get(struct store *st, struct actor *who, int64_t id,
 	    json_t **out, struct err *e);
 /* IOT-011: a restored condition confirmed repaired closes its hazard. */

@@ -358,8 +358,8 @@ iot_condition_get(struct store *st, struct actor *who, int64_t id,
 
 int
 iot_condition_list(struct store *st, struct actor *who, const char *state,
-    int64_t unit_id, int64_t offset, int64_t limit, json_t **items,
-    int64_t *total, struct err *e)
+    int64_t unit_id, int64_t device_id, int64_t offset, int64_t limit,
+    json_t **items, int64_t *total, struct err *e)
 {
 	struct store_val	 args[12];
 	struct reg_scope	 sc;
@@ -385,6 +385,10 @@ iot_condition_list(struct store *st, struct actor *who, const char *state,
 	if (unit_id > 0) {
 		buf_adds(&w, " AND c.unit_id = ?");
 		args[n++] = SV_I(unit_id);
+	}
+	if (device_id > 0) {
+		buf_adds(&w, " AND c.device_id = ?");
+		args[n++] = SV_I(device_id);
 	}
 	buf_printf(&q, "SELECT COUNT(*) FROM iot_conditions c%s", w.data);
 	if ((rc = store_query_int(st, q.data, args, n, total, e)) < 0)

@@ -265,6 +265,10 @@ test('IOT-008..011 a main-power fault past its hours opens a hazard; restored an
     assert.equal(c.kind, 'power');
     assert.equal(c.kind_name, '主电源故障');
     assert.equal(c.target, 'S1.1');
+    // Filtered by its device, and not by another.
+    assert.equal((await offA.get(`/api/v1/iot/conditions?device_id=${c.device_id}`)).body.page.total, 1);
+    assert.equal((await offA.get('/api/v1/iot/conditions?device_id=1')).body.page.total, 0);
+    assertError(assert, await offA.get('/api/v1/iot/conditions?device_id=x'), 400, undefined, 'device_id');
     // Not before it lasted: the job on the same day opens nothing.
     assert.match(job('iot.conditions'), /opened 0 hazard/);
     assert.match(job('iot.conditions', day(2)), /opened 1 hazard/);

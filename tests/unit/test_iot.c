@@ -771,7 +771,7 @@ test_iot__iot008_iot011_fault_hazard_restore(void **state)
 	ev.state = 0x0001;
 	ev.clears = IOT_C_FAULT | IOT_C_POWER;
 	ingest(f, x, &ev, 1, &s);
-	assert_int_equal(iot_condition_list(f->st, &f->unit, "restored", 0, 0,
+	assert_int_equal(iot_condition_list(f->st, &f->unit, "restored", 0, 0, 0,
 	    20, &items, &total, &e), 0);
 	assert_int_equal(total, 1);
 	json_decref(items);

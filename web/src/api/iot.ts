@@ -236,7 +236,8 @@ export function confirmIotAlarm(id: string, version: string | number, result: 'r
     { body: note ? { result, note } : { result }, ifMatch: version })
 }
 
-export function listIotCondition(q: { state?: string; unit_id?: string; offset?: number; limit?: number }):
+export function listIotCondition(q: { state?: string; unit_id?: string; device_id?: string; offset?: number;
+  limit?: number }):
   Promise<ListResult<IotCondition>> {
   return requestList<IotCondition>('/api/v1/iot/conditions', { ...q })
 }

@@ -70,9 +70,9 @@ export function useDeviceDetail() {
   }
 
   async function loadConditions(unitId: string): Promise<void> {
-    /* The server filters conditions by unit, not by device: filter here. */
-    const r = await listIotCondition({ unit_id: unitId, limit: 200 })
-    conditions.value = r.items.filter((c) => c.device_id === id.value)
+    /* This device's conditions, open ones first (the server's order). */
+    const r = await listIotCondition({ unit_id: unitId, device_id: id.value, limit: 200 })
+    conditions.value = r.items
   }
 
   async function load(): Promise<void> {
