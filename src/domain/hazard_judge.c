@@ -6,7 +6,6 @@
  * the place category (HAZ-J05).  No element, rule or threshold is written
  * in this file; a set of editions, once published, is never changed.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -174,20 +173,6 @@ hj_name_ok(const char *s)
 	return 1;
 }
 
-/* An edition name: [A-Za-z0-9-], 1 to HZ_EDITION_LEN. */
-static int
-hj_edition_ok(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n == 0 || n > HZ_EDITION_LEN)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' &&
-		    s[i] <= 'Z') && !hj_isdigit(s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
 
 /*
  * A value fit to quote in a message: printable ASCII (anything else
@@ -723,63 +708,20 @@ out:
 	return rc;
 }
 
-/* gb35181-<edition>.json: 1 if so, 0 for another name, -1 if malformed. */
-static int
-hj_file_name(const char *name)
-{
-	size_t	n = strlen(name), pre = strlen(HZ_PREFIX), suf = strlen(
-	    HZ_SUFFIX);
 
-	if (n < pre + suf || strncmp(name, HZ_PREFIX, pre) != 0 ||
-	    strcmp(name + n - suf, HZ_SUFFIX) != 0)
-		return 0;
-	return hj_edition_ok(name + pre, n - pre - suf) ? 1 : -1;
-}
-
-static int
-hj_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 int
 hazard_judge_load_dir(const char *dir, struct err *e)
 {
-	DIR			*dp = NULL;
-	struct dirent		*de;
 	struct hj_set		*s = NULL, *old;
 	struct hj_edition	*ed = NULL;
 	char			*names[HZ_EDITIONS_MAX];
 	size_t			 nn = 0, i;
-	int			 j, k, rc;
+	int			 j, rc;
 
-	if ((dp = opendir(dir)) == NULL) {
-		rc = err_set(e, ERR_IO, "hazard", "hazard data directory "
-		    "%.120s: %s", dir, strerror(errno));
+	if ((rc = rec_data_names(dir, HZ_PREFIX, HZ_SUFFIX, "hazard", "edition",
+	    HZ_EDITION_LEN, HZ_EDITIONS_MAX, names, &nn, e)) < 0)
 		goto out;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if ((k = hj_file_name(de->d_name)) == 0)
-			continue;
-		if (k < 0) {
-			rc = err_set(e, ERR_INVALID, "hazard", "%.80s: the "
-			    "edition in the name must be 1 to %d of "
-			    "[A-Za-z0-9-]", de->d_name, HZ_EDITION_LEN);
-			goto out;
-		}
-		if (nn == HZ_EDITIONS_MAX) {
-			rc = err_set(e, ERR_INVALID, "hazard", "more than %d "
-			    "editions in %.120s", HZ_EDITIONS_MAX, dir);
-			goto out;
-		}
-		names[nn++] = xstrdup(de->d_name);
-	}
-	if (nn == 0) {
-		rc = err_set(e, ERR_IO, "hazard", "no " HZ_PREFIX "*" HZ_SUFFIX
-		    " file in %.120s", dir);
-		goto out;
-	}
-	qsort(names, nn, sizeof(names[0]), hj_name_cmp);
 	s = xcalloc(1, sizeof(*s));
 	for (i = 0; i < nn; i++) {
 		if ((rc = hj_file_load(dir, names[i], &ed, e)) < 0)
@@ -808,8 +750,6 @@ hazard_judge_load_dir(const char *dir, struct err *e)
 	s = NULL;
 	rc = 0;
 out:
-	if (dp != NULL)
-		closedir(dp);
 	for (i = 0; i < nn; i++)
 		free(names[i]);
 	hj_set_free(s);

@@ -9,7 +9,6 @@
  * norms (PEN-016) and the check of a decided amount (PEN-017).  No figure
  * is written in this file: they are all in the data.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -217,19 +216,6 @@ pn_code_ok(const char *s)
 	return i <= PN_CODE_LEN;
 }
 
-static int
-pn_version_ok(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n == 0 || n > PN_VERSION_LEN)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!pn_islower(s[i]) && !(s[i] >= 'A' && s[i] <= 'Z') &&
-		    !pn_isdigit(s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
 
 /*
  * A value fit to quote in a message: printable ASCII (anything else
@@ -950,63 +936,20 @@ out:
 	return rc;
 }
 
-/* items-<version>.json: 1 if so, 0 for another name, -1 if malformed. */
-static int
-pn_file_name(const char *name)
-{
-	size_t	n = strlen(name), pre = strlen(PN_PREFIX), suf = strlen(
-	    PN_SUFFIX);
 
-	if (n < pre + suf || strncmp(name, PN_PREFIX, pre) != 0 ||
-	    strcmp(name + n - suf, PN_SUFFIX) != 0)
-		return 0;
-	return pn_version_ok(name + pre, n - pre - suf) ? 1 : -1;
-}
-
-static int
-pn_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 int
 penalty_load_dir(const char *dir, struct err *e)
 {
-	DIR		*dp = NULL;
-	struct dirent	*de;
 	struct pn_set	*s = NULL, *old;
 	struct pn_file	*f = NULL;
 	char		*names[PN_VERSIONS_MAX];
 	size_t		 nn = 0, i;
-	int		 j, k, rc;
+	int		 j, rc;
 
-	if ((dp = opendir(dir)) == NULL) {
-		rc = err_set(e, ERR_IO, "penalty", "penalty data directory "
-		    "%.120s: %s", dir, strerror(errno));
+	if ((rc = rec_data_names(dir, PN_PREFIX, PN_SUFFIX, "penalty", "version",
+	    PN_VERSION_LEN, PN_VERSIONS_MAX, names, &nn, e)) < 0)
 		goto out;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if ((k = pn_file_name(de->d_name)) == 0)
-			continue;
-		if (k < 0) {
-			rc = err_set(e, ERR_INVALID, "penalty", "%.80s: the "
-			    "version in the name must be 1 to %d of "
-			    "[A-Za-z0-9-]", de->d_name, PN_VERSION_LEN);
-			goto out;
-		}
-		if (nn == PN_VERSIONS_MAX) {
-			rc = err_set(e, ERR_INVALID, "penalty", "more than %d "
-			    "versions in %.120s", PN_VERSIONS_MAX, dir);
-			goto out;
-		}
-		names[nn++] = xstrdup(de->d_name);
-	}
-	if (nn == 0) {
-		rc = err_set(e, ERR_IO, "penalty", "no " PN_PREFIX "*" PN_SUFFIX
-		    " file in %.120s", dir);
-		goto out;
-	}
-	qsort(names, nn, sizeof(names[0]), pn_name_cmp);
 	s = xcalloc(1, sizeof(*s));
 	for (i = 0; i < nn; i++) {
 		if ((rc = pn_file_load(dir, names[i], &f, e)) < 0)
@@ -1036,8 +979,6 @@ penalty_load_dir(const char *dir, struct err *e)
 	s = NULL;
 	rc = 0;
 out:
-	if (dp != NULL)
-		closedir(dp);
 	for (i = 0; i < nn; i++)
 		free(names[i]);
 	pn_set_free(s);

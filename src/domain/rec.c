@@ -4,6 +4,7 @@
  * texts, photo lists, working-day counts), rows as JSON objects, and
  * business numbers from per-series, per-year counters.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,4 +316,71 @@ out:
 	free(text);
 	free(path);
 	return rc;
+}
+
+/* 1 if s[0..n) is 1..max of [A-Za-z0-9-]. */
+static int
+rec_part_ok(const char *s, size_t n, size_t max)
+{
+	size_t	i;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' &&
+		    s[i] <= 'Z') && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+static int
+rec_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+rec_data_names(const char *dir, const char *prefix, const char *suffix,
+    const char *field, const char *what, size_t part_max, size_t max,
+    char **names, size_t *n, struct err *e)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	size_t		 len, pre = strlen(prefix), suf = strlen(suffix), i;
+	int		 rc = 0;
+
+	*n = 0;
+	if ((dp = opendir(dir)) == NULL)
+		return err_set(e, ERR_IO, field, "%s data directory %.120s: %s",
+		    field, dir, strerror(errno));
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < pre + suf || strncmp(de->d_name, prefix, pre) != 0 ||
+		    strcmp(de->d_name + len - suf, suffix) != 0)
+			continue;
+		if (!rec_part_ok(de->d_name + pre, len - pre - suf, part_max)) {
+			rc = err_set(e, ERR_INVALID, field, "%.80s: the %s in the "
+			    "name must be 1 to %zu of [A-Za-z0-9-]", de->d_name,
+			    what, part_max);
+			break;
+		}
+		if (*n == max) {
+			rc = err_set(e, ERR_INVALID, field, "more than %zu %ss in "
+			    "%.120s", max, what, dir);
+			break;
+		}
+		names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (rc == 0 && *n == 0)
+		rc = err_set(e, ERR_IO, field, "no %s*%s file in %.120s", prefix,
+		    suffix, dir);
+	if (rc < 0) {
+		for (i = 0; i < *n; i++)
+			free(names[i]);
+		*n = 0;
+		return rc;
+	}
+	qsort(names, *n, sizeof(names[0]), rec_name_cmp);
+	return 0;
 }

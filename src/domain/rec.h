@@ -79,4 +79,15 @@ const char *rec_data_str(const json_t *o, const char *key, size_t max,
 int	rec_data_read(const char *dir, const char *name, size_t max,
 	    const char *field, json_t **out, struct err *e);
 
+/*
+ * The files <prefix><part><suffix> of dir, sorted by name, into names
+ * (at most max, new strings, *n of them): part is 1..part_max of
+ * [A-Za-z0-9-] (a version or edition, what names it in errors).  ERR_IO
+ * when dir cannot be read or holds none; ERR_INVALID for a malformed
+ * part or more than max.  field names the module.
+ */
+int	rec_data_names(const char *dir, const char *prefix, const char *suffix,
+	    const char *field, const char *what, size_t part_max, size_t max,
+	    char **names, size_t *n, struct err *e);
+
 #endif
