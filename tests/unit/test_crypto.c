@@ -1061,7 +1061,9 @@ test_crypto__seal_round_trip(void **state)
 		assert_int_equal(crypto_seal(key, plain, n, &s2, &l2, NULL), 0);
 		/* A fresh IV each time: same plaintext, different output. */
 		assert_memory_not_equal(s1, s2, 16);
-		if (n > 0)
+		/* Enciphered: a short text may match by chance (a 1-byte one
+		 * once in 256 runs), so only from 8 bytes on. */
+		if (n >= 8)
 			assert_memory_not_equal(s1 + 16, plain, n);
 		assert_int_equal(crypto_open(key, s1, l1, &o, &ol, NULL), 0);
 		assert_int_equal(ol, n);
