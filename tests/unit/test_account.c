@@ -1855,16 +1855,16 @@ test_account__me_and_menu(void **state)
 		buf_printf(&keys, "%s,", json_string_value(json_object_get(it,
 		    "key")));
 	assert_string_equal(keys.data, "home,units,inspection,hazards,patrols,"
-	    "permits,iot,risk,profile,");
+	    "permits,iot,cases,risk,profile,");
 	assert_string_equal(json_string_value(json_object_get(me,
 	    "jurisdiction")), TOWN_A);
 	assert_false(json_is_true(json_object_get(me, "totp_required")));
 	/* registry:read/write, inspection:read/write/check, files:write,
 	 * files:original, risk:write, hazard:read/write/judge/seal,
 	 * hazard:progress, patrol:read, permit:read/apply/decide/verify,
-	 * iot:read/write. */
+	 * iot:read/write, case:read/write. */
 	assert_int_equal(json_array_size(json_object_get(me, "permissions")),
-	    20);
+	    22);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    me, "user"), "login")), "off");
 	json_decref(me);
