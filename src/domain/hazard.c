@@ -241,25 +241,22 @@ hazard_issuer(void)
 	return s ? s : "";
 }
 
+static int
+hz_cat_parse_cb(void *ctx, struct err *e)
+{
+	return hz_cat_parse(ctx, e);
+}
+
 int
 hazard_catalogue_load(const char *path, struct err *e)
 {
 	struct hz_catalogue	*c;
-	json_error_t		 je;
+	int			 rc;
 
 	c = xcalloc(1, sizeof(*c));
-	if ((c->doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
-		free(c);
-		return err_set(e, ERR_IO, NULL, "%s: %s (line %d)", path, je.text,
-		    je.line);
-	}
-	if (hz_cat_parse(c, e) < 0) {
-		char	msg[sizeof(e->msg)];
-
-		snprintf(msg, sizeof(msg), "%s", e->msg);
+	if ((rc = rec_data_load(path, &c->doc, hz_cat_parse_cb, c, e)) < 0) {
 		hz_cat_free(c);
-		return err_set(e, ERR_INVALID, NULL, "%s: %s", path, msg);
+		return rc;
 	}
 	/* Loads happen at start-up (and between tests), never while
 	 * requests read the catalogue. */

@@ -204,24 +204,21 @@ pat_parse(struct pat_set *s, struct err *e)
 	return 0;
 }
 
+static int
+pat_parse_cb(void *ctx, struct err *e)
+{
+	return pat_parse(ctx, e);
+}
+
 int
 patrol_checklists_load(const char *path, struct err *e)
 {
 	struct pat_set	*s = xcalloc(1, sizeof(*s));
-	json_error_t	 je;
+	int		 rc;
 
-	if ((s->doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
-		free(s);
-		return err_set(e, ERR_IO, NULL, "%s: %s (line %d)", path, je.text,
-		    je.line);
-	}
-	if (pat_parse(s, e) < 0) {
-		char	msg[sizeof(e->msg)];
-
-		snprintf(msg, sizeof(msg), "%s", e->msg);
+	if ((rc = rec_data_load(path, &s->doc, pat_parse_cb, s, e)) < 0) {
 		pat_set_free(s);
-		return err_set(e, ERR_INVALID, NULL, "%s: %s", path, msg);
+		return rc;
 	}
 	/* Loaded at start-up, before requests read it. */
 	pat_set_free(pat_cur);

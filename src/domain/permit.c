@@ -159,24 +159,21 @@ prm_parse(struct prm_rules *r, struct err *e)
 	return 0;
 }
 
+static int
+prm_parse_cb(void *ctx, struct err *e)
+{
+	return prm_parse(ctx, e);
+}
+
 int
 permit_rules_load(const char *path, struct err *e)
 {
 	struct prm_rules	*r = xcalloc(1, sizeof(*r));
-	json_error_t		 je;
+	int			 rc;
 
-	if ((r->doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
-		free(r);
-		return err_set(e, ERR_IO, NULL, "%s: %s (line %d)", path, je.text,
-		    je.line);
-	}
-	if (prm_parse(r, e) < 0) {
-		char	msg[sizeof(e->msg)];
-
-		snprintf(msg, sizeof(msg), "%s", e->msg);
+	if ((rc = rec_data_load(path, &r->doc, prm_parse_cb, r, e)) < 0) {
 		prm_free(r);
-		return err_set(e, ERR_INVALID, NULL, "%s: %s", path, msg);
+		return rc;
 	}
 	/* Loaded at start-up, before requests read the rules. */
 	prm_free(prm);

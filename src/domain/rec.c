@@ -284,6 +284,23 @@ rec_data_str(const json_t *o, const char *key, size_t max, const char *where,
 }
 
 int
+rec_data_load(const char *path, json_t **doc,
+    int (*parse)(void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	json_error_t	 je;
+	char		 msg[sizeof(e->msg)];
+
+	if ((*doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL)
+		return err_set(e, ERR_IO, NULL, "%s: %s (line %d)", path,
+		    je.text, je.line);
+	if (parse(ctx, e) < 0) {
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		return err_set(e, ERR_INVALID, NULL, "%s: %s", path, msg);
+	}
+	return 0;
+}
+
+int
 rec_data_read(const char *dir, const char *name, size_t max,
     const char *field, json_t **out, struct err *e)
 {

@@ -72,6 +72,16 @@ const char *rec_data_str(const json_t *o, const char *key, size_t max,
 	    const char *where, struct err *e);
 
 /*
+ * A strictly checked data file (rules, catalogues): path read as one JSON
+ * value into *doc (duplicate keys refused; ERR_IO naming the line when
+ * unreadable or not JSON), then parse(ctx, e).  A parse failure becomes
+ * ERR_INVALID with path before its message.  On failure
+ * *doc may hold the document: the caller frees it with its context.
+ */
+int	rec_data_load(const char *path, json_t **doc,
+	    int (*parse)(void *ctx, struct err *e), void *ctx, struct err *e);
+
+/*
  * Read dir/name, at most max bytes, as one JSON value (duplicate keys
  * refused) into *out: ERR_IO when unreadable, ERR_INVALID when too
  * large or not JSON (the file and line named); field names the module.
