@@ -168,11 +168,9 @@ cli_penalty_suggest(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct penalty_suggestion	*s = NULL;
 	struct penalty_query		 q;
-	enum penalty_amount_check	 check;
 	struct err			 e;
-	json_t				*out, *amount;
+	json_t				*out;
 	const char			*party = NULL, *tier = NULL;
 	const char			*harm = NULL, *dir = NULL;
 	int64_t				 n, yuan = -1;
@@ -243,25 +241,13 @@ cli_penalty_suggest(int argc, char **argv)
 		return cli_penalty_refused(&e);
 	if ((rc = cli_penalty_load(dir)) != 0)
 		return rc;
-	s = xmalloc(sizeof(*s));
-	if (penalty_suggest(&q, s, &e) < 0 || (yuan >= 0 &&
-	    penalty_check_amount(s, yuan, &check, &e) < 0)) {
+	if (penalty_answer_json(&q, yuan, &out, &e) < 0)
 		rc = cli_penalty_refused(&e);
-		goto out;
+	else {
+		cli_penalty_print(out, pretty);
+		json_decref(out);
+		rc = 0;
 	}
-	out = penalty_suggestion_json(s);
-	if (yuan >= 0) {
-		amount = json_object();
-		json_object_set_new(amount, "yuan", json_integer(yuan));
-		json_object_set_new(amount, "check",
-		    json_string(penalty_amount_check_str(check)));
-		json_object_set_new(out, "amount", amount);
-	}
-	cli_penalty_print(out, pretty);
-	json_decref(out);
-	rc = 0;
-out:
-	free(s);
 	penalty_unload();
 	return rc;
 }

@@ -1805,6 +1805,28 @@ penalty_suggestion_json(const struct penalty_suggestion *s)
 	return o;
 }
 
+int
+penalty_answer_json(const struct penalty_query *q, int64_t yuan,
+    json_t **out, struct err *e)
+{
+	struct penalty_suggestion	*s = xmalloc(sizeof(*s));
+	enum penalty_amount_check	 check;
+	int				 rc;
+
+	if ((rc = penalty_suggest(q, s, e)) < 0 || (yuan >= 0 &&
+	    (rc = penalty_check_amount(s, yuan, &check, e)) < 0)) {
+		free(s);
+		return rc;
+	}
+	*out = penalty_suggestion_json(s);
+	if (yuan >= 0)
+		json_object_set_new(*out, "amount", json_pack("{s:I, s:s}",
+		    "yuan", (json_int_t)yuan, "check",
+		    penalty_amount_check_str(check)));
+	free(s);
+	return 0;
+}
+
 /* PEN-017: a decided amount, in fen, against the suggestion. */
 int
 penalty_check_amount_fen(const struct penalty_suggestion *s, int64_t fen,

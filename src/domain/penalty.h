@@ -217,6 +217,14 @@ int	penalty_suggest(const struct penalty_query *q,
  * rules [{id, rule, status, source, reason}].
  */
 json_t	*penalty_suggestion_json(const struct penalty_suggestion *s);
+/*
+ * The answer of `firewarden penalty suggest` and of POST
+ * /api/v1/penalty/suggest: the suggestion for q as JSON and, when yuan >=
+ * 0, "amount": {yuan, check} (PEN-017).  The errors of penalty_suggest()
+ * and penalty_check_amount(); *out is new.
+ */
+int	penalty_answer_json(const struct penalty_query *q, int64_t yuan,
+	    json_t **out, struct err *e);
 
 /*
  * Check a decided amount against a suggestion (PEN-017), in yuan or in
