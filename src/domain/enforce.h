@@ -76,6 +76,42 @@ int	enforce_next_no(struct store *st, const char *series, int year,
 int	enforce_officer_check(struct store *st, int64_t user_id,
 	    int64_t unit_id, const char *party_name, const char *day,
 	    char cert_no[64], struct err *e);
+/*
+ * ENF-003/004 records (officer:manage; a town's manager only its own
+ * officers): certificates {user_id, cert_no, issued_on, valid_to},
+ * revoked with {reason}; conflicts {user_id, unit_id | party_name,
+ * relation, note?, from_on?, to_on?}, ended with {note?}.  Audited as
+ * officer_cert.* / officer_conflict.*.
+ */
+int	enforce_cert_create(struct store *st, struct actor *who,
+	    const json_t *in, json_t **out, struct err *e);
+int	enforce_cert_revoke(struct store *st, struct actor *who, int64_t id,
+	    int64_t expected, const json_t *in, json_t **out, struct err *e);
+int	enforce_conflict_create(struct store *st, struct actor *who,
+	    const json_t *in, json_t **out, struct err *e);
+int	enforce_conflict_end(struct store *st, struct actor *who, int64_t id,
+	    int64_t expected, const json_t *in, json_t **out, struct err *e);
+struct enforce_officer_filter {
+	int64_t		 user_id;
+	int64_t		 unit_id;	/* conflicts */
+	const char	*status;
+	const char	*valid_on;	/* certificates valid on the day */
+};
+/* A page of certificates (cert 1) or conflicts (cert 0). */
+int	enforce_officer_list(struct store *st, struct actor *who, int cert,
+	    const struct enforce_officer_filter *f, int64_t offset,
+	    int64_t limit, json_t **items, int64_t *total, struct err *e);
+/* Canonical records for `audit verify --deep`: officer_cert,
+ * officer_conflict, case (the row without sealed columns) and
+ * case_decision (the sealed decision record). */
+int	enforce_cert_record(struct store *st, const char *id, json_t **out,
+	    struct err *e);
+int	enforce_conflict_record(struct store *st, const char *id,
+	    json_t **out, struct err *e);
+int	enforce_case_record(struct store *st, const char *id, json_t **out,
+	    struct err *e);
+int	enforce_decision_record(struct store *st, const char *id,
+	    json_t **out, struct err *e);
 
 /* ---- cases (enforce.c) ------------------------------------------------ */
 
@@ -98,6 +134,64 @@ int	enforce_case_can_read(struct store *st, struct actor *who, int64_t id,
 int	enforce_case_step(struct store *st, struct actor *who, int64_t id,
 	    const char *action, const char *note, const char *due,
 	    struct err *e);
+/* files.h owner "case": 1 if who may read case id (its evidence), 0 if
+ * not, or a negative ERR_*. */
+int	enforce_case_files_can_read(struct store *st, struct actor *who,
+	    int64_t id, struct err *e);
+
+/* ---- case records (enforce_case.c; ENF-005..017) ---------------------- */
+
+/* POST /cases: the body of docs/modules/enforce.md; *out the full case. */
+int	enforce_case_create(struct store *st, struct actor *who,
+	    const json_t *in, json_t **out, struct err *e);
+/* GET /cases/{id}: the full case, personal data masked. */
+int	enforce_case_get(struct store *st, struct actor *who, int64_t id,
+	    json_t **out, struct err *e);
+/* The full case with personal data in clear: registry:unmask and
+ * {reason} (4..200 characters); audited as case.unmask. */
+int	enforce_case_unmask(struct store *st, struct actor *who, int64_t id,
+	    const json_t *in, json_t **out, struct err *e);
+/* Changes of a case (If-Match: expected), each answering the full case. */
+int	enforce_case_add_violation(struct store *st, struct actor *who,
+	    int64_t id, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+int	enforce_case_withdraw_violation(struct store *st, struct actor *who,
+	    int64_t id, int64_t vid, int64_t expected, const json_t *in,
+	    json_t **out, struct err *e);
+int	enforce_case_add_evidence(struct store *st, struct actor *who,
+	    int64_t id, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+int	enforce_case_add_measure(struct store *st, struct actor *who,
+	    int64_t id, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+int	enforce_case_add_officer(struct store *st, struct actor *who,
+	    int64_t id, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+int	enforce_case_recuse(struct store *st, struct actor *who, int64_t id,
+	    int64_t uid, int64_t expected, const json_t *in, json_t **out,
+	    struct err *e);
+struct enforce_case_filter {
+	const char	*status;
+	const char	*procedure;
+	const char	*source;
+	const char	*town;
+	int64_t		 unit_id;
+	int		 mine;		/* cases where who is an active officer */
+	int		 overdue;
+	const char	*q;		/* case no, decision no or party name */
+	const char	*sort;		/* -created | step_due | -fine | filed_on */
+};
+int	enforce_case_list(struct store *st, struct actor *who,
+	    const struct enforce_case_filter *f, int64_t offset, int64_t limit,
+	    json_t **items, int64_t *total, struct err *e);
+/* The same cases as CSV or XLSX (format), at most max rows. */
+int	enforce_case_export(struct store *st, struct actor *who,
+	    const struct enforce_case_filter *f, const char *format,
+	    int64_t max, struct buf *out, const char **ctype, struct err *e);
+/* POST /penalty/suggest: the engine's answer for the body, the JSON of
+ * `firewarden penalty suggest`. */
+int	enforce_penalty_suggest(struct store *st, struct actor *who,
+	    const json_t *in, json_t **out, struct err *e);
 
 /* ---- payments (enforce_pay.c) ----------------------------------------- */
 
