@@ -19,6 +19,7 @@ int	cli_penalty(int argc, char **argv);	/* penalty suggest|items|higher */
 int	cli_doc(int argc, char **argv);		/* doc sample OUT.pdf */
 int	cli_ecert(int argc, char **argv);	/* ecert verify|keys|sign|rotate-key */
 int	cli_gateway(int argc, char **argv);	/* gateway --listen ADDR:PORT ... */
+int	cli_payment(int argc, char **argv);	/* payment key|sign|late-fee */
 
 struct store;
 

@@ -32,6 +32,9 @@
 #include "domain/hazard_judge.h"
 #include "domain/patrol.h"
 #include "domain/permit.h"
+#include "domain/enforce.h"
+#include "domain/enforce_pay.h"
+#include "domain/penalty.h"
 #include "domain/inspection.h"
 #include "domain/notice.h"
 #include "domain/inspection_dir.h"
@@ -94,6 +97,12 @@ static const struct audit_type	main_audit_types[] = {
 	{ "iot_device", iot_device_record },
 	{ "iot_alarm", iot_alarm_record },
 	{ "iot_condition", iot_condition_record },
+	{ "officer_cert", enforce_cert_record },
+	{ "officer_conflict", enforce_conflict_record },
+	{ "case", enforce_case_record },
+	{ "case_decision", enforce_decision_record },
+	{ "case_payment", enforce_pay_record },
+	{ "payment_callback", enforce_pay_callback_record },
 	{ NULL, NULL },
 };
 
@@ -106,6 +115,7 @@ static const struct files_owner	main_file_owners[] = {
 	{ "hazard", hazard_can_read },
 	{ "patrol_record", patrol_can_read },
 	{ "permit", permit_can_read },
+	{ "case", enforce_case_files_can_read },
 	{ NULL, NULL },
 };
 
@@ -119,6 +129,12 @@ static const struct job		main_jobs[] = {
 	{ "iot.conditions", 60, 0, iot_job_conditions },
 	{ "iot.escalate", 60, 0, iot_job_escalate },
 	{ "iot.retention", 0, 3 * 3600 + 1800, iot_job_retention },
+	/* Publication of penalty decisions due (ENF-055). */
+	{ "enforce.publish", 0, 1 * 3600 + 1800, enforce_job_publish },
+	/* Unpaid fines overdue, late fees accrued (ENF-038). */
+	{ "enforce.payments", 0, 1800, enforce_job_payments },
+	/* Overdue steps of enforcement cases (ENF-020). */
+	{ "enforce.clocks", 0, 1 * 3600 + 900, enforce_job_clocks },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -202,6 +218,10 @@ usage(FILE *f)
 "                         GB 35181 major-fire-hazard judgement (--help)\n"
 "  penalty suggest --item ITEM --party P --tier T [facts] | penalty items\n"
 "                         discretion engine: suggested penalty (--help)\n"
+"  payment key PLATFORM | payment sign --key HEX [FILE]\n"
+"        | payment late-fee --fine YUAN --due DATE --paid DATE\n"
+"                         payment platforms' keys, callback signatures,\n"
+"                         late fees of fines (--help)\n"
 "\n"
 "--db takes sqlite:PATH (default %s) or a postgres:// URL;\n"
 "environment: FIREWARDEN_DB, FIREWARDEN_LISTEN, FIREWARDEN_KEYS,\n"
@@ -451,6 +471,18 @@ load_hazard_catalogue(struct err *e)
 	/* Opening permits (PRM-001). */
 	path = xasprintf("%s/permit/rules.json", data && *data ? data : "data");
 	rc = permit_rules_load(path, e);
+	free(path);
+	if (rc < 0)
+		return rc;
+	/* Enforcement cases (ENF-001) and the discretion engine's items
+	 * their violations are weighed by (PEN-001). */
+	path = xasprintf("%s/enforce/rules.json", data && *data ? data : "data");
+	rc = enforce_rules_load(path, e);
+	free(path);
+	if (rc < 0)
+		return rc;
+	path = xasprintf("%s/penalty", data && *data ? data : "data");
+	rc = penalty_load_dir(path, e);
 	free(path);
 	return rc;
 }
@@ -827,6 +859,15 @@ cmd_serve(const struct opts *o)
 		goto out;
 	}
 	ecert_key_set_signer(ekey);
+	/* ENF-031: the payment platforms' keys; none, every callback 401. */
+	{
+		char	*pdir = xasprintf("%s/payment", o->keys);
+
+		if (enforce_pay_keys_load(pdir, &e) < 0)
+			log_warn("payment keys: %s: payment callbacks are "
+			    "refused until they load", e.msg);
+		free(pdir);
+	}
 	if (audit_sign_head(st, key, 0, NULL, &e) < 0)
 		log_warn("signing the first tree head: %s", e.msg);
 	store_close(st);
@@ -1095,6 +1136,8 @@ main(int argc, char **argv)
 		return cli_gateway(argc - 1, argv + 1);
 	if (strcmp(cmd, "penalty") == 0)
 		return cli_penalty(argc - 1, argv + 1);
+	if (strcmp(cmd, "payment") == 0)
+		return cli_payment(argc - 1, argv + 1);
 	if (strcmp(cmd, "job") == 0)
 		return cmd_job(argc - 1, argv + 1);
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0)) {

@@ -18,5 +18,9 @@ const struct route *const api_tables[] = {
 	api_ecert_routes,
 	api_permit_routes,
 	api_iot_routes,
+	api_enforce_pub_routes,	/* before api_enforce_routes: /cases/flags */
+	api_payment_routes,
+	api_enforce_routes,
+	api_enforce_flow_routes,
 	NULL,
 };

@@ -21,6 +21,10 @@ extern const struct route	api_patrol_routes[];
 extern const struct route	api_ecert_routes[];
 extern const struct route	api_permit_routes[];
 extern const struct route	api_iot_routes[];
+extern const struct route	api_enforce_routes[];
+extern const struct route	api_enforce_pub_routes[];
+extern const struct route	api_payment_routes[];
+extern const struct route	api_enforce_flow_routes[];
 
 /* NULL-terminated list of the tables above. */
 extern const struct route *const	api_tables[];
