@@ -347,6 +347,12 @@ api_enf_get(struct req *r, struct resp *w)
 }
 
 static int
+api_enf_archive(struct req *r, struct resp *w)
+{
+	return api_by_id(r, w, enforce_archive);
+}
+
+static int
 api_enf_unmask(struct req *r, struct resp *w)
 {
 	json_t	*j = NULL;
@@ -453,6 +459,10 @@ const struct route api_enforce_routes[] = {
 	{ "GET", "/api/v1/cases/{id}", "case:read", 0, api_enf_get,
 	    "One case with officers, violations, evidence, measures and "
 	    "timeline (personal data masked)", NULL },
+	{ "GET", "/api/v1/cases/{id}/archive", "case:read", 0,
+	    api_enf_archive, "The case file (一案一档): catalogue, documents, "
+	    "evidence with SM3, the decision checked against its seal, audit "
+	    "entries", NULL },
 	{ "POST", "/api/v1/cases/{id}/unmask", "registry:unmask", ROUTE_WRITE,
 	    api_enf_unmask, "The case with the party's personal data in "
 	    "clear, for a reason (P-2)", api_enf_f_unmask },

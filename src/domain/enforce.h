@@ -193,6 +193,18 @@ int	enforce_case_export(struct store *st, struct actor *who,
 int	enforce_penalty_suggest(struct store *st, struct actor *who,
 	    const json_t *in, json_t **out, struct err *e);
 
+/* ---- the archive (enforce_archive.c) ---------------------------------- */
+
+/*
+ * ENF-070..072: the archive of case id (一案一档) as JSON: the case
+ * (masked), the catalogue of the case file in order, the documents that
+ * exist with their numbers and addresses, the evidence with each file's
+ * SM3, the decision record checked against its sealed hash, and the
+ * case's audit entries.  ERR_NOT_FOUND unless who may read the case.
+ */
+int	enforce_archive(struct store *st, struct actor *who, int64_t id,
+	    json_t **out, struct err *e);
+
 /* ---- payments (enforce_pay.c) ----------------------------------------- */
 
 /*

@@ -343,6 +343,65 @@ enf_doc_decided(struct doc **dp, const char *title, const json_t *c,
 	return 0;
 }
 
+/* The payment notice of c in force, or NULL. */
+static const json_t *
+enf_doc_payment_of(const json_t *c)
+{
+	const json_t	*p = NULL, *x;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(c, "payments"), i, x)
+		if (strcmp(enf_s(x, "status"), "cancelled") != 0 &&
+		    *enf_s(x, "code") != '\0')
+			p = x;
+	return p;
+}
+
+/* The hearing of c scheduled last, or NULL. */
+static const json_t *
+enf_doc_hearing_of(const json_t *c)
+{
+	const json_t	*h = NULL, *x;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(c, "hearings"), i, x)
+		if (*enf_s(x, "hearing_on") != '\0' &&
+		    strcmp(enf_s(x, "status"), "withdrawn") != 0)
+			h = x;
+	return h;
+}
+
+int
+enforce_doc_ready(const json_t *c, const char *kind, struct err *e)
+{
+	int	rc;
+
+	if ((rc = enf_doc_kind(kind, e)) < 0)
+		return rc;
+	if (strcmp(kind, "notice") == 0 && (*enf_s(c, "notice_no") == '\0' ||
+	    *enf_s(c, "notified_on") == '\0'))
+		return err_set(e, ERR_POLICY, "kind", "the party was not "
+		    "notified yet: there is no notice (ENF-041)");
+	if (strcmp(kind, "no_penalty") == 0 && (*enf_s(c, "decision_no") ==
+	    '\0' || strcmp(enf_s(c, "outcome"), "no_penalty") != 0))
+		return err_set(e, ERR_POLICY, "kind", "the case has no decision "
+		    "not to penalise (ENF-043)");
+	if (strcmp(kind, "decision") == 0 && *enf_s(c, "decision_no") == '\0')
+		return err_set(e, ERR_POLICY, "kind", "the case is not decided "
+		    "yet: there is no decision (ENF-042)");
+	if (strcmp(kind, "decision") == 0 &&
+	    strcmp(enf_s(c, "outcome"), "no_penalty") == 0)
+		return err_set(e, ERR_POLICY, "kind", "the decision is not to "
+		    "penalise: its document is no_penalty (ENF-043)");
+	if (strcmp(kind, "payment") == 0 && enf_doc_payment_of(c) == NULL)
+		return err_set(e, ERR_POLICY, "kind", "no payment notice was "
+		    "issued for this case (ENF-045)");
+	if (strcmp(kind, "hearing") == 0 && enf_doc_hearing_of(c) == NULL)
+		return err_set(e, ERR_POLICY, "kind", "no hearing is scheduled "
+		    "for this case (ENF-046)");
+	return 0;
+}
+
 /* ---- the documents ------------------------------------------------------- */
 
 /* ENF-041: 行政处罚告知书. */
@@ -353,10 +412,6 @@ enf_doc_notice(const json_t *c, struct doc **dp, struct err *e)
 	char		 dcn[DOC_DATE_CN_MAX], due[DOC_DATE_CN_MAX], *t, *y;
 	int		 rc;
 
-	if (*enf_s(c, "notice_no") == '\0' ||
-	    *enf_s(c, "notified_on") == '\0')
-		return err_set(e, ERR_POLICY, "kind", "the party was not "
-		    "notified yet: there is no notice (ENF-041)");
 	if ((rc = doc_date_cn(enf_s(c, "statement_due"), due, e)) < 0 ||
 	    (rc = enf_doc_start(dp, "行政处罚告知书", enf_s(c, "notice_no"),
 	    enf_s(c, "notified_on"), enf_s(c, "party_name"), dcn,
@@ -422,10 +477,6 @@ enf_doc_no_penalty(const json_t *c, struct doc **dp, struct err *e)
 	size_t		 i;
 	int		 rc;
 
-	if (*enf_s(c, "decision_no") == '\0' ||
-	    strcmp(enf_s(c, "outcome"), "no_penalty") != 0)
-		return err_set(e, ERR_POLICY, "kind", "the case has no decision "
-		    "not to penalise (ENF-043)");
 	if ((rc = enf_doc_decided(dp, "不予行政处罚决定书", c, dcn, e)) < 0)
 		return rc;
 	d = *dp;
@@ -481,12 +532,6 @@ enf_doc_decision(const json_t *c, struct doc **dp, struct err *e)
 	size_t		 i;
 	int		 rc, simple;
 
-	if (*enf_s(c, "decision_no") == '\0')
-		return err_set(e, ERR_POLICY, "kind", "the case is not decided "
-		    "yet: there is no decision (ENF-042)");
-	if (strcmp(enf_s(c, "outcome"), "no_penalty") == 0)
-		return err_set(e, ERR_POLICY, "kind", "the decision is not to "
-		    "penalise: its document is no_penalty (ENF-043)");
 	simple = strcmp(enf_s(c, "procedure"), "simple") == 0;
 	title = simple ? "当场行政处罚决定书" : "行政处罚决定书";
 	if ((rc = enf_doc_decided(dp, title, c, dcn, e)) < 0)
@@ -536,19 +581,14 @@ enf_doc_decision(const json_t *c, struct doc **dp, struct err *e)
 static int
 enf_doc_payment(const json_t *c, struct doc **dp, struct err *e)
 {
-	const json_t	*p = NULL, *x;
+	const json_t	*p;
 	struct doc	*d;
 	char		 dcn[DOC_DATE_CN_MAX], due[DOC_DATE_CN_MAX];
 	char		*y, *cap, *t, day[16];
-	size_t		 i;
 	int		 rc;
 
-	json_array_foreach(json_object_get(c, "payments"), i, x)
-		if (strcmp(enf_s(x, "status"), "cancelled") != 0)
-			p = x;
-	if (p == NULL || *enf_s(p, "code") == '\0')
-		return err_set(e, ERR_POLICY, "kind", "no payment notice was "
-		    "issued for this case (ENF-045)");
+	if ((p = enf_doc_payment_of(c)) == NULL)
+		return err_set(e, ERR_INTERNAL, "kind", "no payment notice");
 	/* The notice is dated the day of service (it opens the 15 days),
 	 * else the decision's. */
 	snprintf(day, sizeof(day), "%s", *enf_s(c, "served_on") ?
@@ -584,20 +624,14 @@ enf_doc_payment(const json_t *c, struct doc **dp, struct err *e)
 static int
 enf_doc_hearing(const json_t *c, struct doc **dp, struct err *e)
 {
-	const json_t	*h = NULL, *x;
+	const json_t	*h;
 	struct doc	*d;
 	char		 dcn[DOC_DATE_CN_MAX], hcn[DOC_DATE_CN_MAX], *t;
 	const char	*no, *day;
-	size_t		 i;
 	int		 rc;
 
-	json_array_foreach(json_object_get(c, "hearings"), i, x)
-		if (*enf_s(x, "hearing_on") != '\0' &&
-		    strcmp(enf_s(x, "status"), "withdrawn") != 0)
-			h = x;
-	if (h == NULL)
-		return err_set(e, ERR_POLICY, "kind", "no hearing is scheduled "
-		    "for this case (ENF-046)");
+	if ((h = enf_doc_hearing_of(c)) == NULL)
+		return err_set(e, ERR_INTERNAL, "kind", "no hearing");
 	no = *enf_s(h, "no") ? enf_s(h, "no") : enf_s(c, "no");
 	day = *enf_s(h, "notice_on") ? enf_s(h, "notice_on") :
 	    enf_s(h, "requested_on");
@@ -630,7 +664,7 @@ enforce_doc_layout(const json_t *c, const char *kind, struct buf *out,
 	struct doc	*d = NULL;
 	int		 rc;
 
-	if ((rc = enf_doc_kind(kind, e)) < 0)
+	if ((rc = enforce_doc_ready(c, kind, e)) < 0)
 		return rc;
 	if (strcmp(kind, "notice") == 0)
 		rc = enf_doc_notice(c, &d, e);

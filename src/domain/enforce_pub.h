@@ -24,6 +24,12 @@ struct actor;
 /* ---- documents (enforce_doc.c) ---------------------------------------- */
 
 /*
+ * ENF-040..046: 0 when case c (enforce_case_full) has the document kind;
+ * ERR_NOT_FOUND naming "kind" for an unknown kind, ERR_POLICY naming it
+ * when the step that makes it has not happened.
+ */
+int	enforce_doc_ready(const json_t *c, const char *kind, struct err *e);
+/*
  * ENF-040..046: lay out document kind of case c (the JSON of
  * enforce_case_full with "evidence" added) and render it as PDF appended
  * to out; *name the download name (new).  No database: the unit tests

@@ -370,3 +370,53 @@ test('L-2: every callback and paid notice matches its latest audit entry (audit 
   assert.match(v.stdout, /payment_callback\/\d+: record does not match/);
   srv.sql(`UPDATE payment_callbacks SET amount_fen = 20000 WHERE txn_id = 'DEEP-1'`);
 });
+
+test('ENF-070..072 the archive (一案一档) of a paid and closed case: catalogue, documents, evidence, the decision against its seal, audit', async () => {
+  const [a] = world.officers;
+  const f = await servedFine();
+  const ev = await a.post(`/api/v1/cases/${f.id}/evidence`, { kind: 'statement', description: '当事人询问笔录', collected_on: today() },
+    im((await a.get(`/api/v1/cases/${f.id}`)).body.data.version));
+  assert.ok([200, 201].includes(ev.status), ev.text);
+  const r1 = await callback({ txn_id: 'ARCH-1', code: f.code, amount_fen: 20000, paid_at: nowS() });
+  assert.equal(r1.body.data.result, 'accepted');
+  let c = (await a.get(`/api/v1/cases/${f.id}`)).body.data;
+  const cl = await a.post(`/api/v1/cases/${f.id}/close`, { reason: '罚款已缴纳，执行完毕' }, im(c.version));
+  assert.equal(cl.status, 200, cl.text);
+  const r = await a.get(`/api/v1/cases/${f.id}/archive`);
+  assert.equal(r.status, 200, r.text);
+  const arch = r.body.data;
+  assert.equal(arch.closed, true);
+  assert.equal(arch.case.id, String(f.id));
+  const items = arch.catalogue.map((x) => x.item);
+  for (const must of ['立案登记', '证据：当事人询问笔录', '行政处罚决定书', '缴款通知书', '送达回证', '罚款缴纳凭证', '结案报告']) {
+    assert.ok(items.includes(must), `${must} in ${items.join(' / ')}`);
+  }
+  assert.ok(items.indexOf('立案登记') < items.indexOf('行政处罚决定书'));
+  assert.ok(items.indexOf('行政处罚决定书') < items.indexOf('结案报告'));
+  assert.deepEqual(arch.catalogue.map((x) => x.seq), arch.catalogue.map((_, i) => i + 1));
+  assert.deepEqual(arch.documents.map((d) => d.kind).sort(), ['decision', 'payment']);
+  for (const d of arch.documents) {
+    const pdf = await a.get(d.url);
+    assert.equal(pdf.status, 200, d.url);
+  }
+  assert.equal(arch.documents.find((d) => d.kind === 'decision').no, arch.case.decision_no);
+  assert.equal(arch.evidence.length, 1);
+  assert.equal(arch.decision_seal.intact, true);
+  assert.equal(arch.decision_seal.hash, srv.sql(`SELECT decision_hash FROM cases WHERE id = ${f.id}`));
+  const actions = arch.audit.map((x) => x.action);
+  for (const must of ['case.create', 'case.decide', 'case.serve', 'case.paid', 'case.close']) {
+    assert.ok(actions.includes(must), `${must} in ${actions.join(',')}`);
+  }
+  assert.equal(arch.audit_total, arch.audit.length);
+  // Personal data stays masked in the archive (P-2).
+  assert.ok(!r.text.includes(PARTY.idno) && !r.text.includes(PARTY.phone));
+  // A decision record changed in the database no longer matches its seal.
+  const d0 = srv.sql(`SELECT decision FROM cases WHERE id = ${f.id}`);
+  srv.sql(`UPDATE cases SET decision = replace(decision, '"fine_fen":20000', '"fine_fen":2000') WHERE id = ${f.id}`);
+  assert.equal((await a.get(`/api/v1/cases/${f.id}/archive`)).body.data.decision_seal.intact, false);
+  srv.sql(`UPDATE cases SET decision = '${d0.replace(/'/g, "''")}' WHERE id = ${f.id}`);
+  assert.equal((await a.get(`/api/v1/cases/${f.id}/archive`)).body.data.decision_seal.intact, true);
+  // Another town's officer and the public see nothing.
+  assertError(assert, await world.officerB.get(`/api/v1/cases/${f.id}/archive`), 404, 'not_found');
+  assert.equal((await platform.get(`/api/v1/cases/${f.id}/archive`)).status, 401);
+});
