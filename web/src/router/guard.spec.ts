@@ -57,7 +57,7 @@ describe('route guard', () => {
   })
 
   it('has a page for each menu key the server may send, except none', () => {
-    expect(Object.keys(menuRoutes).sort()).toEqual(['audit', 'hazards', 'home', 'inspection', 'iot', 'notices', 'patrols', 'permits', 'profile',
+    expect(Object.keys(menuRoutes).sort()).toEqual(['audit', 'cases', 'hazards', 'home', 'inspection', 'iot', 'notices', 'patrols', 'permits', 'profile',
       'risk', 'roles', 'sampling', 'units', 'users'])
   })
 })

@@ -48,6 +48,13 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/public/PublicListings.vue'),
     meta: { public: true, titleKey: 'hazard.listing.publicTitle' },
   },
+  /* 行政处罚决定公开 (ENF-050): published decisions, personal data removed. */
+  {
+    path: '/public/decisions',
+    name: 'PublicDecisions',
+    component: () => import('@/views/public/PublicDecisions.vue'),
+    meta: { public: true, titleKey: 'enforce.public.title' },
+  },
   /* 电子证书核验 (specs/ecert-v1.md): the page a certificate's QR code and url lead to. */
   {
     path: '/public/ecert',

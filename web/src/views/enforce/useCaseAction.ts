@@ -1,0 +1,82 @@
+/*
+ * One dialog for the steps of a case (ENF-020..029), each sent with
+ * If-Match = the version the person saw: notify, the party's statement,
+ * hearing request / schedule / hold / waive, submit, legal review
+ * (case:review), collective discussion (case:discuss), extension
+ * (case:approve), decide, serve, close, cancel, publish.  What the server
+ * would refuse is refused first, at its field; a server field error is
+ * shown at the field; a 412 explains that someone else changed the case
+ * and reloads it.
+ */
+import { reactive, ref } from 'vue'
+import { caseStep } from '@/api/enforce'
+import type { Case } from '@/api/enforce'
+import { ApiError } from '@/api/http'
+import { t } from '@/i18n'
+import { clearFields, showError, success } from '@/utils/feedback'
+import { ACTION_PATH, STEP_FIELDS, blankStep, isoDate, stepBody, stepFieldOf, stepProblem } from './enforce'
+import type { CaseAction } from './enforce'
+import { caseErrorText } from './errorText'
+
+export function useCaseAction(extensionMax: () => number, onDone: (c: Case | null) => void | Promise<void>) {
+  const open = ref(false)
+  const kind = ref<CaseAction>('notify')
+  const kase = ref<Case | null>(null)
+  const form = reactive(blankStep(isoDate(new Date())))
+  const fieldErrors = reactive<Record<string, string>>({})
+  const saving = ref(false)
+
+  function show(a: CaseAction, c: Case): void {
+    kind.value = a
+    kase.value = c
+    Object.assign(form, blankStep(isoDate(new Date())))
+    if (a === 'review')
+      form.conclusion = 'approve'
+    clearFields(fieldErrors)
+    open.value = true
+  }
+
+  function addParticipant(): void {
+    form.participants.push({ name: '', title: '' })
+  }
+
+  function removeParticipant(i: number): void {
+    form.participants.splice(i, 1)
+  }
+
+  async function submit(): Promise<void> {
+    clearFields(fieldErrors)
+    const p = stepProblem(kind.value, form, extensionMax())
+    if (p) {
+      fieldErrors[p.field] = t(p.key, p.params)
+      return
+    }
+    const c = kase.value!
+    saving.value = true
+    try {
+      const r = await caseStep(c.id, c.version, ACTION_PATH[kind.value], stepBody(kind.value, form))
+      open.value = false
+      success(t(`enforce.done.${kind.value}`))
+      await onDone(r.data ?? null)
+    } catch (e) {
+      if (e instanceof ApiError && e.field && e.status < 500 && e.status !== 412 && e.status !== 428) {
+        const f = stepFieldOf(e.field)
+        if ((STEP_FIELDS as readonly string[]).includes(f) && kind.value !== 'notify' && kind.value !== 'submit' &&
+            kind.value !== 'decide' && kind.value !== 'hearing_waive' && kind.value !== 'publish') {
+          fieldErrors[f] = caseErrorText(e)
+          return
+        }
+        /* A refusal of the whole step (status, violations, review missing): said in the dialog. */
+        fieldErrors._ = caseErrorText(e)
+        return
+      }
+      await showError(e, { onReload: async () => { open.value = false; await onDone(null) } })
+    } finally {
+      saving.value = false
+    }
+  }
+
+  return { open, kind, kase, form, fieldErrors, saving, show, addParticipant, removeParticipant, submit }
+}
+
+export type CaseActionCtl = ReturnType<typeof useCaseAction>
