@@ -1586,11 +1586,11 @@ enforce_case_full(struct store *st, int64_t id, int unseal, json_t **out,
 	static const char *const hn[] = { "id", "requested_on", "notice_on",
 	    "hearing_on", "place", "host_id", "held_on", "record", "opinion",
 	    "status", "created_at", "created_by", NULL };
-	static const char *const rn[] = { "id", "reviewer_id", "conclusion",
-	    "opinion", "reviewed_on", "created_at", NULL };
+	static const char *const rn[] = { "id", "reviewer_id", "reviewer_name",
+	    "conclusion", "opinion", "reviewed_on", "created_at", NULL };
 	static const char *const dn[] = { "id", "held_on", "chair_id",
-	    "participants", "conclusion", "minutes", "created_at",
-	    "created_by", NULL };
+	    "chair_name", "participants", "conclusion", "minutes",
+	    "created_at", "created_by", NULL };
 	static const char *const pn[] = { "id", "code", "amount_fen", "due",
 	    "status", "paid_fen", "late_fee_fen", "paid_on", "platform",
 	    "txn_id", "version", "created_at", "updated_at", NULL };
@@ -1630,14 +1630,17 @@ enforce_case_full(struct store *st, int64_t id, int unseal, json_t **out,
 	    "record, opinion, status, created_at, created_by FROM "
 	    "case_hearings WHERE case_id = ? ORDER BY created_at, id", id, hn,
 	    "issssisssssns", e)) < 0 ||
-	    (rc = enf_list_into(st, rec, "reviews", "SELECT id, reviewer_id, "
-	    "conclusion, opinion, reviewed_on, created_at FROM case_reviews "
-	    "WHERE case_id = ? ORDER BY created_at, id", id, rn, "iisssn",
+	    (rc = enf_list_into(st, rec, "reviews", "SELECT r.id, "
+	    "r.reviewer_id, u.display_name, r.conclusion, r.opinion, "
+	    "r.reviewed_on, r.created_at FROM case_reviews r JOIN users u ON "
+	    "u.id = r.reviewer_id WHERE r.case_id = ? ORDER BY r.created_at, "
+	    "r.id", id, rn, "iissssn", e)) < 0 ||
+	    (rc = enf_list_into(st, rec, "discussions", "SELECT d.id, "
+	    "d.held_on, d.chair_id, u.display_name, d.participants, "
+	    "d.conclusion, d.minutes, d.created_at, d.created_by FROM "
+	    "case_discussions d JOIN users u ON u.id = d.chair_id WHERE "
+	    "d.case_id = ? ORDER BY d.created_at, d.id", id, dn, "isisjssns",
 	    e)) < 0 ||
-	    (rc = enf_list_into(st, rec, "discussions", "SELECT id, held_on, "
-	    "chair_id, participants, conclusion, minutes, created_at, "
-	    "created_by FROM case_discussions WHERE case_id = ? ORDER BY "
-	    "created_at, id", id, dn, "isijssns", e)) < 0 ||
 	    (rc = enf_list_into(st, rec, "payments", "SELECT id, code, "
 	    "amount_fen, due, status, paid_fen, late_fee_fen, paid_on, "
 	    "platform, txn_id, version, created_at, updated_at FROM "

@@ -194,6 +194,7 @@ test('ENF-024 decision refused before a required legal review; return sends the 
   assert.equal(k.status, 'filed');
   assert.equal(k.reviews.length, 1);
   assert.equal(k.reviews[0].conclusion, 'return');
+  assert.equal(k.reviews[0].reviewer_name, w.srv.sql(`SELECT display_name FROM users WHERE id = ${k.reviews[0].reviewer_id}`));
   assert.ok(k.steps.some((s) => s.action === 'review' && /补充调查/.test(s.note)));
   // Back in filed: notified again, submitted again, reviewed again.
   k = await step(a, k, 'notify');

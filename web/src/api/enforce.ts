@@ -186,6 +186,7 @@ export interface Hearing {
 export interface Review {
   id: string
   reviewer_id: string
+  reviewer_name?: string
   conclusion: string
   opinion: string
   reviewed_on: string
@@ -197,6 +198,7 @@ export interface Discussion {
   id: string
   held_on: string
   chair_id: string
+  chair_name?: string
   participants: Participant[]
   conclusion: string
   minutes: string
