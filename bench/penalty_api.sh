@@ -3,8 +3,8 @@
 # to bench/RESULTS.md under "Discretion engine", by hand, with the machine
 # they ran on).  Measures only; nothing here asserts a number.
 #   1. a fresh SQLite database, an officer (case:read), logged in
-#   2. wrk -t2 -cC -dDUR POST /api/v1/penalty/suggest with the session
-#      cookie and CSRF token, cycling through a mix of queries (items,
+#   2. wrk -t2 -cC -dDUR GET /api/v1/penalty/suggest?… with the session
+#      cookie, cycling through a mix of queries (items,
 #      parties, tiers and facts) like bench_penalty's in-process mix
 # Usage: bench/penalty_api.sh   (BUILD=build DUR=10 C=32 THREADS=4)
 set -euo pipefail
@@ -61,30 +61,26 @@ for (const it of items) {
     for (const b of bands)
       for (const tier of ['minor', 'general', 'serious'])
         for (const f of facts)
-          lines.push(JSON.stringify(JSON.stringify({ item: it.id, party,
-            ...(bands.length > 1 ? { band: b.band } : {}), tier, ...f })) + ',');
+          lines.push(JSON.stringify('/api/v1/penalty/suggest?' + new URLSearchParams({ item: it.id, party,
+            ...(bands.length > 1 ? { band: b.band } : {}), tier, ...f }).toString()) + ',');
 }
 lines.push('}');
 writeFileSync(out, lines.join('\n'));
 writeFileSync(`${out}.first`, JSON.parse(lines[1].slice(0, -1)));
 console.log(`${lines.length - 2} queries`);
 JS
-body=$(cat "$tmp/mix.lua.first")
-echo "one answer: $(curl -s -X POST -H 'Content-Type: application/json' \
-	-H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -d "$body" \
-	"http://127.0.0.1:$port/api/v1/penalty/suggest" | head -c 200)"
+path=$(cat "$tmp/mix.lua.first")
+echo "one answer: $(curl -s -H "Cookie: $cookie" \
+	"http://127.0.0.1:$port$path" | head -c 200)"
 cat >"$tmp/wrk.lua" <<LUA
 local mix = dofile("$tmp/mix.lua")
 local i = 0
 function request()
   i = i % #mix + 1
-  return wrk.format("POST", "/api/v1/penalty/suggest", {
-    ["Content-Type"] = "application/json",
-    ["Cookie"] = "$cookie",
-    ["X-CSRF-Token"] = "$csrf" }, mix[i])
+  return wrk.format("GET", mix[i], { ["Cookie"] = "$cookie" })
 end
 LUA
-echo "== wrk -t2 -c$C -d${DUR}s POST /api/v1/penalty/suggest (server --threads ${THREADS:-4})"
+echo "== wrk -t2 -c$C -d${DUR}s GET /api/v1/penalty/suggest (server --threads ${THREADS:-4})"
 wrk -t2 -c"$C" -d"${DUR}s" --latency -s "$tmp/wrk.lua" "http://127.0.0.1:$port" |
 	grep -E 'Requests/sec|^ +50%|^ +90%|^ +99%|Non-2xx|Socket errors|requests in'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

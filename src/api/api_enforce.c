@@ -89,7 +89,7 @@ static const struct field api_enf_f_case[] = {
 	{ "harm",	F_STRING,	0, 4, 7, api_enf_harms }, \
 	{ "self_found",	F_BOOL,		0, 0, 0, NULL }, \
 	{ "no_fault",	F_BOOL,		0, 0, 0, NULL }, \
-	{ "mitigating",	F_STRINGS,	0, 0, 5, NULL }, \
+	{ "mitigating",	F_STRINGS,	0, 1, 40, NULL }, \
 	{ "reduce",	F_BOOL,		0, 0, 0, NULL }, \
 	{ "amount",	F_INT,		0, 0, PENALTY_YUAN_MAX, NULL }
 
@@ -178,7 +178,8 @@ api_enf_suggest(struct req *r, struct resp *w)
 	json_t	*j = NULL;
 	int	 rc;
 
-	if ((rc = enforce_penalty_suggest(r->st, r->who, r->json, &j,
+	if ((rc = req_query_object(r, api_enf_f_suggest, &r->err)) < 0 ||
+	    (rc = enforce_penalty_suggest(r->st, r->who, r->json, &j,
 	    &r->err)) < 0)
 		return rc;
 	return api_out(w, j, 0);
@@ -429,10 +430,13 @@ const struct route api_enforce_routes[] = {
 	    "(ENF-001)", NULL },
 	{ "GET", "/api/v1/penalty/items", "case:read", 0, api_enf_items,
 	    "The violation items of the discretion engine (?version)", NULL },
-	{ "POST", "/api/v1/penalty/suggest", "case:read", ROUTE_WRITE,
+	{ "GET", "/api/v1/penalty/suggest", "case:read", 0,
 	    api_enf_suggest,
 	    "The discretion engine's suggestion for one violation (the JSON "
-	    "of `firewarden penalty suggest`)", api_enf_f_suggest },
+	    "of `firewarden penalty suggest`); the facts in the query string "
+	    "(item, party, tier, band, area, first, corrected, harm, "
+	    "self_found, no_fault, mitigating=a,b, reduce, age, amount); "
+	    "changes nothing", NULL },
 	{ "GET", "/api/v1/officer-certs", "case:read", 0, api_enf_certs,
 	    "Enforcement certificates (?user_id, status, valid_on)", NULL },
 	{ "POST", "/api/v1/officer-certs", "officer:manage", ROUTE_WRITE,

@@ -191,10 +191,6 @@ enforce_penalty_suggest(struct store *st, struct actor *who, const json_t *in,
 	/* The JSON of `firewarden penalty suggest` (penalty_answer_json). */
 	if ((rc = penalty_answer_json(&q, yuan, &j, e)) < 0)
 		goto out;
-	/* A POST is audited: who asked the engine (no object). */
-	if ((rc = audit_append(st, who, "penalty.suggest", NULL, NULL, NULL,
-	    e)) < 0)
-		goto out;
 	*out = j;
 	j = NULL;
 out:

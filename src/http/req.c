@@ -201,6 +201,77 @@ req_field_ok(const struct field *f, json_t *v, struct err *e)
 }
 
 int
+req_query_object(struct req *r, const struct field *fields, struct err *e)
+{
+	const struct field	*f;
+	json_t			*o = json_object(), *v, *list;
+	const char		*val, *p, *c;
+	int64_t			 n;
+	int			 i;
+
+	for (i = 0; i < r->nquery; i++) {
+		val = r->query[i].val ? r->query[i].val : "";
+		for (f = fields; f->key != NULL; f++)
+			if (strcmp(f->key, r->query[i].key) == 0)
+				break;
+		if (f->key == NULL || json_object_get(o, f->key) != NULL) {
+			json_decref(o);
+			return err_set(e, ERR_UNKNOWN_FIELD, r->query[i].key,
+			    f->key == NULL ? "unknown parameter %.40s" :
+			    "parameter %.40s given twice", r->query[i].key);
+		}
+		switch (f->type) {
+		case F_INT:
+			if (str_to_i64(val, INT64_MIN, INT64_MAX, &n) < 0) {
+				json_decref(o);
+				return err_set(e, ERR_TYPE, f->key, "%s must be "
+				    "an integer", f->key);
+			}
+			v = json_integer(n);
+			break;
+		case F_BOOL:
+			if (strcmp(val, "true") != 0 && strcmp(val, "1") != 0 &&
+			    strcmp(val, "false") != 0 && strcmp(val, "0") != 0) {
+				json_decref(o);
+				return err_set(e, ERR_TYPE, f->key, "%s must be "
+				    "true or false", f->key);
+			}
+			v = json_boolean(val[0] == 't' || val[0] == '1');
+			break;
+		case F_STRINGS:
+			list = json_array();
+			for (p = val; *p != '\0'; p = *c ? c + 1 : c) {
+				c = strchr(p, ',');
+				if (c == NULL)
+					c = p + strlen(p);
+				if ((v = json_stringn(p, (size_t)(c - p))) ==
+				    NULL)
+					break;
+				json_array_append_new(list, v);
+			}
+			if (*p != '\0') {
+				json_decref(list);
+				list = NULL;
+			}
+			v = list;
+			break;
+		default:
+			v = json_string(val);
+			break;
+		}
+		if (v == NULL) {
+			json_decref(o);
+			return err_set(e, ERR_INVALID, f->key, "%s must be valid "
+			    "UTF-8", f->key);
+		}
+		json_object_set_new(o, f->key, v);
+	}
+	json_decref(r->json);
+	r->json = o;
+	return req_body_check(r, fields, e);
+}
+
+int
 req_body_check(struct req *r, const struct field *fields, struct err *e)
 {
 	const struct field	*f;

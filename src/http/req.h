@@ -108,6 +108,15 @@ struct field {
 };
 int		 req_body_check(struct req *r, const struct field *fields,
 		    struct err *e);
+/*
+ * A GET whose query string carries what a body would (a calculation that
+ * changes nothing): the query's parameters typed by fields into r->json —
+ * F_STRING as it is, F_INT as a decimal integer, F_BOOL as true/false/1/0,
+ * F_STRINGS as a comma-separated list — then req_body_check().  A
+ * parameter not in fields, or given twice, is named (I-1).
+ */
+int		 req_query_object(struct req *r, const struct field *fields,
+		    struct err *e);
 /* Accessors for a checked body; NULL / def when absent. */
 const char	*req_str(struct req *r, const char *key);
 int64_t		 req_int(struct req *r, const char *key, int64_t def);

@@ -633,16 +633,25 @@ test('the discretion engine over HTTP: the JSON of `firewarden penalty suggest`'
   const items = await a.get('/api/v1/penalty/items');
   assert.equal(items.status, 200, items.text);
   assert.ok(items.body.data.items.some((x) => x.id === 'FPL-60-1'));
-  const r = await a.post('/api/v1/penalty/suggest', { item: 'FPL-60-1', party: 'unit', tier: 'minor', first: true, corrected: true,
-    harm: 'minor', amount: 6000 });
+  // A calculation changes nothing: a GET with the facts in the query,
+  // not audited.
+  const audit0 = await w.srv.auditSize();
+  const r = await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=minor&first=true&corrected=1&harm=minor&amount=6000');
   assert.equal(r.status, 200, r.text);
   const cli = spawnSync(BIN, ['penalty', 'suggest', '--item', 'FPL-60-1', '--party', 'unit', '--tier', 'minor', '--first',
     '--corrected', '--harm', 'minor', '--amount', '6000', '--data', 'data/penalty'], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   assert.deepEqual(r.body.data, JSON.parse(cli.stdout));
-  assertError(assert, await a.post('/api/v1/penalty/suggest', { item: 'FPL-999', party: 'unit', tier: 'minor' }), 400, undefined, 'item');
-  assertError(assert, await a.post('/api/v1/penalty/suggest', { item: 'FPL-60-1', party: 'unit' }), 400, undefined, 'tier');
-  assertError(assert, await w.srv.client().post('/api/v1/penalty/suggest', { item: 'FPL-60-1', party: 'unit', tier: 'minor' }), 401);
+  const m = await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=general&mitigating=eliminated_harm,confessed');
+  assert.equal(m.status, 200, m.text);
+  assert.equal(await w.srv.auditSize(), audit0, 'a suggestion is not audited');
+  assertError(assert, await a.get('/api/v1/penalty/suggest?item=FPL-999&party=unit&tier=minor'), 400, undefined, 'item');
+  assertError(assert, await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit'), 400, undefined, 'tier');
+  assertError(assert, await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=minor&area=x'), 400, undefined, 'area');
+  assertError(assert, await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=minor&first=yes'), 400, undefined, 'first');
+  assertError(assert, await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=minor&colour=red'), 400, undefined, 'colour');
+  assertError(assert, await a.get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=minor&tier=serious'), 400, undefined, 'tier');
+  assertError(assert, await w.srv.client().get('/api/v1/penalty/suggest?item=FPL-60-1&party=unit&tier=minor'), 401);
 });
 
 test('L-1 every change is audited and the trail verifies deep (the decision bound by its hash)', async () => {

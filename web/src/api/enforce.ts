@@ -8,7 +8,7 @@
  * Money goes out in yuan (`amount`) and comes back in fen (`*_fen`).
  */
 import { request, requestBlob, requestList, requestVersioned } from './http'
-import type { ListResult, Versioned } from './http'
+import type { ListResult, Query, Versioned } from './http'
 
 export const CASE_STATUSES = ['filed', 'notified', 'hearing', 'review', 'discussion', 'decided', 'served', 'closed', 'cancelled'] as const
 export const CASE_PROCEDURES = ['general', 'simple'] as const
@@ -81,7 +81,7 @@ export interface PenaltyRule {
   reason: string
 }
 
-/* POST /penalty/suggest (the same JSON as `firewarden penalty suggest`). */
+/* GET /penalty/suggest (the same JSON as `firewarden penalty suggest`). */
 export interface Suggestion {
   version: string
   item: string
@@ -428,8 +428,19 @@ export function getPenaltyItems(): Promise<PenaltyItems> {
   return request<PenaltyItems>('GET', '/api/v1/penalty/items')
 }
 
+/* GET /penalty/suggest: a calculation, the facts in the query string
+ * (mitigating grounds comma-separated). */
+export function suggestQuery(body: SuggestInput): Query {
+  const q: Query = {}
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined || v === null) continue
+    q[k] = Array.isArray(v) ? v.join(',') : v
+  }
+  return q
+}
+
 export function suggestPenalty(body: SuggestInput): Promise<Suggestion> {
-  return request<Suggestion>('POST', '/api/v1/penalty/suggest', { body, noIdempotency: true })
+  return request<Suggestion>('GET', '/api/v1/penalty/suggest', { query: suggestQuery(body) })
 }
 
 export function listCase(q: CaseQuery): Promise<ListResult<CaseBrief>> {

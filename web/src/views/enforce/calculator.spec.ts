@@ -32,8 +32,13 @@ function stub(): void {
   vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit = {}) => {
     if (url === '/api/v1/penalty/items')
       return new Response(JSON.stringify({ data: ITEMS }), { status: 200 })
-    if (url === '/api/v1/penalty/suggest') {
-      const body = JSON.parse(String(init.body)) as Record<string, unknown>
+    if (url.startsWith('/api/v1/penalty/suggest?')) {
+      // A GET: the facts are in the query string, no body.
+      expect(init.method ?? 'GET').toBe('GET')
+      expect(init.body).toBeUndefined()
+      const body: Record<string, unknown> = {}
+      for (const [k, v] of new URLSearchParams(url.slice(url.indexOf('?') + 1)))
+        body[k] = v === 'true' ? true : v === 'false' ? false : v
       sent.push(body)
       if (body.item === 'NOPE')
         return new Response(JSON.stringify({ error: { code: 'invalid', message: 'unknown item NOPE', field: 'item' } }), { status: 400 })
