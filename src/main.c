@@ -626,6 +626,29 @@ seed_demo_if_empty(struct store *st, int64_t units)
 		else
 			log_info("seeded %lld demo hazards", (long long)made);
 	}
+	/* Its enforcement cases and their demo accounts (enforce_seed.c);
+	 * A-5: their one-time passwords shown once, like the admins'. */
+	if (rc == 0 && json_is_true(json_object_get(rep, "seeded"))) {
+		struct enforce_seed	es;
+		int			i;
+
+		if ((rc = store_begin(st, &e)) == 0) {
+			rc = enforce_seed_demo(st, &sys, &es, &e);
+			rc = rc == 0 ? store_commit(st, &e) :
+			    (store_rollback(st), rc);
+		}
+		if (rc < 0)
+			fprintf(stderr, "%s: seed-demo cases: %s\n",
+			    main_prog, e.msg);
+		else {
+			log_info("seeded %lld demo cases", (long long)es.cases);
+			for (i = 0; i < es.naccts; i++)
+				fprintf(stderr, "firewarden: created demo user "
+				    "%-14s one-time password: %s\n",
+				    es.acct[i].login, es.acct[i].password);
+		}
+		enforce_seed_clear(&es);
+	}
 	json_decref(rep);
 	free(words);
 	return rc < 0 ? exit_for(rc) : 0;

@@ -259,4 +259,33 @@ int	enforce_job_payments(struct store *st, struct actor *who,
 int	enforce_job_publish(struct store *st, struct actor *who,
 	    struct buf *detail, struct err *e);
 
+/* ---- the demo city (enforce_seed.c) ------------------------------------ */
+
+/*
+ * `serve --seed-demo-if-empty` (docs/modules/enforce_seed.md): only when
+ * the cases table is empty, in the caller's transaction, through the
+ * modules' own functions (numbered, audited): the users demo-officer-a,
+ * demo-officer-b (officers of town 441900003 — or of the town of the
+ * first active unit when it has none — with certificates DEMO-<town>-01,
+ * -02) and demo-legal (legal reviewer, city), each with a random
+ * one-time password that must be changed (A-5; out->acct, to be shown
+ * once and wiped with enforce_seed_clear), and eight cases on the town's
+ * units: filed, notified, in review, decided, served with the fine due,
+ * a simple-procedure warning closed, a no-penalty decision closed and a
+ * published decision.  out->cases is the number made (0 when cases
+ * existed, or the city has no active unit).
+ */
+#define ENFORCE_SEED_ACCTS	3
+struct enforce_seed {
+	int64_t	 cases;
+	int	 naccts;
+	struct {
+		char	login[33];
+		char	password[24];
+	} acct[ENFORCE_SEED_ACCTS];
+};
+int	enforce_seed_demo(struct store *st, struct actor *who,
+	    struct enforce_seed *out, struct err *e);
+void	enforce_seed_clear(struct enforce_seed *s);
+
 #endif
