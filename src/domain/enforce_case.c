@@ -24,6 +24,7 @@
 #include "enforce.h"
 #include "enforce_int.h"
 #include "files.h"
+#include "hazard.h"
 #include "ident.h"
 #include "penalty.h"
 #include "pii.h"
@@ -934,6 +935,10 @@ enforce_case_create(struct store *st, struct actor *who, const json_t *in,
 	    SV_I(nd.fine_fen), SV_I(cid)), NULL, e)) < 0)
 		goto out;
 	if ((rc = enforce_case_step(st, who, cid, "create", NULL, due, e)) < 0)
+		goto out;
+	/* The hazard's timeline says a case was opened on it (HAZ-036). */
+	if (strcmp(source, "hazard") == 0 &&
+	    (rc = hazard_note_case(st, who, sid, no, e)) < 0)
 		goto out;
 	if (simple) {
 		/* ENF-006, ENF-018: decided on the spot, served next. */

@@ -451,6 +451,25 @@ hz_step(struct store *st, const struct actor *who, int64_t hid,
 }
 
 int
+hazard_note_case(struct store *st, struct actor *who, int64_t id,
+    const char *case_no, struct err *e)
+{
+	char	*status = NULL, *note;
+	int	 rc;
+
+	if ((rc = store_query_text(st, "SELECT status FROM hazards WHERE id = "
+	    "?", STORE_ARGS(SV_I(id)), &status, e)) < 0)
+		return rc;
+	note = xasprintf("立案查处：%s", case_no);
+	if ((rc = hz_step(st, who, id, "case", status, status, note, "", NULL,
+	    e)) == 0)
+		rc = hz_audit(st, who, "hazard.case", id, e);
+	free(note);
+	free(status);
+	return rc;
+}
+
+int
 hz_closed_count(struct store *st, const char *town, struct err *e)
 {
 	/* HAZ-018: closed per town and year, counted as they close. */

@@ -54,6 +54,14 @@ int	hazard_notice_pdf(struct store *st, struct actor *who, int64_t id,
 /* HAZ-034: the temporary seal decision (临时查封决定书) as PDF. */
 int	hazard_seal_pdf(struct store *st, struct actor *who, int64_t sid,
 	    struct buf *out, char **name, struct err *e);
+/*
+ * HAZ-036: an enforcement case opened on hazard id is on the hazard's
+ * timeline — a step "case" with the case number, status unchanged,
+ * audited (hazard.case) — in the caller's transaction.  The caller has
+ * checked that the case and the hazard are of the same unit.
+ */
+int	hazard_note_case(struct store *st, struct actor *who, int64_t id,
+	    const char *case_no, struct err *e);
 /* A clock of the catalogue in days ("recheck_days" …), -1 if unknown. */
 int	hazard_clock(const char *name);
 

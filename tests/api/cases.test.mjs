@@ -452,6 +452,16 @@ test('ENF-007 sources: a hazard, check or permit must exist and be the unit\'s',
   }
   assertError(assert, await a.post('/api/v1/cases', caseBody(w, { source: 'referral', source_id: '4242' })), 400, undefined, 'source_id');
   assert.equal(cases(), before);
+  // HAZ-036: a case opened on a hazard is on the hazard's timeline.
+  const h = await a.post('/api/v1/hazards', { unit_id: w.unit.id, type_code: 'HZ-FACILITY', description: '自动喷水灭火系统停用，报警阀关闭' });
+  assert.equal(h.status, 201, h.text);
+  const c = await newCase(w, { source: 'hazard', source_id: h.body.data.id });
+  const hz = (await a.get(`/api/v1/hazards/${h.body.data.id}`)).body.data;
+  const step = hz.steps.find((x) => x.action === 'case');
+  assert.ok(step, JSON.stringify(hz.steps));
+  assert.equal(step.note, `立案查处：${c.no}`);
+  assert.equal(step.to_status, hz.status, 'the hazard\'s status is unchanged');
+  assert.equal(w.srv.sql(`SELECT COUNT(*) FROM audit_entries WHERE action = 'hazard.case' AND object = 'hazard/${h.body.data.id}'`), '1');
 });
 
 test('ENF-019 jurisdiction: another town\'s officer and another unit see nothing', async () => {

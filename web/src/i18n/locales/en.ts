@@ -253,7 +253,7 @@ export default {
       escalate_town: 'Overdue: escalated to the town', escalate_city: 'Overdue: escalated to the city',
       judge: 'Judged (GB 35181)', list: 'Listed for supervision', delist: 'Delisted', seal: 'Sealed',
       seal_extend: 'Seal extended', seal_apply_lift: 'Lifting applied for', seal_lift: 'Seal lifted',
-      seal_refuse_lift: 'Lifting refused',
+      seal_refuse_lift: 'Lifting refused', case: 'Enforcement case opened',
     },
     transferStatus: { pending: 'To accept', accepted: 'In progress', returned: 'Returned', disputed: 'Disputed', completed: 'Completed', released: 'Kept by the fire service' },
     decision: { upheld: 'The department acts', released: 'The fire service keeps it' },

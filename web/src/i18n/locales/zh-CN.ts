@@ -250,7 +250,7 @@ export default {
       transfer_upheld: '裁定由部门办理', transfer_released: '裁定由消防继续处理', escalate_town: '逾期升级至镇街',
       escalate_city: '逾期升级至市级', judge: '重大火灾隐患判定', list: '挂牌督办', delist: '摘牌',
       seal: '临时查封', seal_extend: '延长查封', seal_apply_lift: '单位申请解封', seal_lift: '解除查封',
-      seal_refuse_lift: '不予解封',
+      seal_refuse_lift: '不予解封', case: '立案查处',
     },
     transferStatus: { pending: '待签收', accepted: '办理中', returned: '已退回', disputed: '争议待裁定', completed: '已办结', released: '消防继续处理' },
     decision: { upheld: '由部门办理', released: '由消防继续处理' },
