@@ -135,6 +135,8 @@ static const struct job		main_jobs[] = {
 	{ "enforce.payments", 0, 1800, enforce_job_payments },
 	/* Overdue steps of enforcement cases (ENF-020). */
 	{ "enforce.clocks", 0, 1 * 3600 + 900, enforce_job_clocks },
+	/* The working-day calendar's end in sight (CAL-007). */
+	{ "calendar.horizon", 0, 600, calendar_job_horizon },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -786,7 +788,9 @@ cmd_job(int argc, char **argv)
 		goto out;
 	}
 	rc = job_run_now(st, main_jobs, argv[2], node, &id, &e);
-	if (rc == 0 && job_last_run(st, argv[2], &last, &e) == 0)
+	/* The run just made (a FIREWARDEN_TODAY before an earlier run's
+	 * would make another one the latest). */
+	if (rc == 0 && job_run_get(st, id, &last, &e) == 0)
 		printf("%s: %s\n", argv[2], last.detail);
 	else if (rc != 0) {
 		fprintf(stderr, "%s: %s\n", main_prog, e.msg);

@@ -16,8 +16,11 @@
 
 #include <jansson.h>
 
+#include "../core/buf.h"
+#include "../core/log.h"
 #include "../core/mem.h"
 #include "calendar.h"
+#include "rec.h"
 
 #define CAL_WORDS	6		/* 6 * 64 >= 366 */
 #define CAL_MIN_YEAR	1900
@@ -602,4 +605,67 @@ out:
 		free(s);
 	}
 	return rc;
+}
+
+/* Days from a to b (both valid dates, a <= b within the same era). */
+static int
+cal_days_between(const char *a, const char *b)
+{
+	struct cal_date	da, db;
+	int		n, y;
+
+	if (cal_parse(a, &da) < 0 || cal_parse(b, &db) < 0)
+		return 0;
+	n = db.doy - da.doy;
+	for (y = da.y; y < db.y; y++)
+		n += 365 + cal_leap(y);
+	return n;
+}
+
+int
+calendar_last_year(const char *today)
+{
+	const struct cal_set	*s = cal_current();
+	struct cal_date		 d;
+	int			 y;
+
+	if (cal_parse(today, &d) < 0 || s == NULL || d.y < s->first ||
+	    d.y >= s->first + s->n || !s->years[d.y - s->first].loaded)
+		return -1;
+	for (y = d.y; y + 1 < s->first + s->n &&
+	    s->years[y + 1 - s->first].loaded; y++)
+		;
+	return y;
+}
+
+int
+calendar_job_horizon(struct store *st, struct actor *who, struct buf *detail,
+    struct err *e)
+{
+	char	today[CALENDAR_DATE_LEN + 1], end[24];
+	int	last, left;
+
+	(void)st;
+	(void)who;
+	(void)e;
+	rec_today(today);
+	if ((last = calendar_last_year(today)) < 0) {
+		log_warn("working-day calendar: none for %.4s: add "
+		    "data/calendar/CN-%.4s.json", today, today);
+		buf_printf(detail, "no calendar for %.4s: every working-day "
+		    "deadline fails; add data/calendar/CN-%.4s.json", today,
+		    today);
+		return 0;
+	}
+	snprintf(end, sizeof(end), "%04d-12-31", last);
+	left = cal_days_between(today, end);
+	if (left < CALENDAR_HORIZON_DAYS) {
+		log_warn("working-day calendar ends %s (%d days): add "
+		    "data/calendar/CN-%04d.json from the State Council's "
+		    "holiday notice", end, left, last + 1);
+		buf_printf(detail, "calendar ends %s, %d days left: add "
+		    "data/calendar/CN-%04d.json", end, left, last + 1);
+	} else
+		buf_printf(detail, "calendar covers to %s (%d days)", end, left);
+	return 0;
 }

@@ -30,4 +30,26 @@ int	calendar_add_workdays(const char *date, int n,
 int	calendar_workdays_between(const char *a, const char *b, int *out,
 	    struct err *e);
 
+/*
+ * The last year of the calendar loaded without a gap from today's year
+ * (today's year itself when only it is loaded), or -1 when today's year
+ * is not loaded.  today is YYYY-MM-DD.
+ */
+int	calendar_last_year(const char *today);
+
+#define CALENDAR_HORIZON_DAYS	60
+
+struct buf;
+struct store;
+struct actor;
+/*
+ * The job calendar.horizon (CAL-007): the calendar's end against today.
+ * Fewer than CALENDAR_HORIZON_DAYS days left, the detail says which
+ * year's file to add (data/calendar/CN-YYYY.json, from the State
+ * Council's notice) and a warning is logged: every working-day deadline
+ * past the end fails, by design (CAL-003).  Never fails itself.
+ */
+int	calendar_job_horizon(struct store *st, struct actor *who,
+	    struct buf *detail, struct err *e);
+
 #endif

@@ -34,9 +34,11 @@ static const char job_sql_release[] =
 static const char job_sql_run_ins[] =
     "INSERT INTO job_runs (id, job, holder, started_at, finished_at, ok, "
     "detail) VALUES (?, ?, ?, ?, ?, ?, ?)";
+#define JOB_SQL_RUN "SELECT id, started_at, finished_at, ok, detail FROM " \
+    "job_runs "
 static const char job_sql_last[] =
-    "SELECT id, started_at, finished_at, ok, detail FROM job_runs "
-    "WHERE job = ? ORDER BY started_at DESC, id DESC LIMIT 1";
+    JOB_SQL_RUN "WHERE job = ? ORDER BY started_at DESC, id DESC LIMIT 1";
+static const char job_sql_run[] = JOB_SQL_RUN "WHERE id = ?";
 
 /* Start of the period now falls in (see job.h). */
 static int64_t
@@ -51,16 +53,15 @@ job_period_start(const struct job *j, int64_t now)
 	return now >= due ? due : due - 86400;
 }
 
-int
-job_last_run(struct store *st, const char *name, struct job_run *out,
-    struct err *e)
+static int
+job_run_row(struct store *st, const char *sql, struct store_val arg,
+    struct job_run *out, struct err *e)
 {
 	struct store_rows	*r = NULL;
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_query(st, job_sql_last, STORE_ARGS(SV_S(name)), &r,
-	    e)) < 0)
+	if ((rc = store_query(st, sql, &arg, 1, &r, e)) < 0)
 		return rc;
 	if ((rc = store_next(r, e)) == 1) {
 		out->id = store_int(r, 0);
@@ -74,6 +75,19 @@ job_last_run(struct store *st, const char *name, struct job_run *out,
 		rc = ERR_NOT_FOUND;
 	store_rows_free(r);
 	return rc;
+}
+
+int
+job_last_run(struct store *st, const char *name, struct job_run *out,
+    struct err *e)
+{
+	return job_run_row(st, job_sql_last, SV_S(name), out, e);
+}
+
+int
+job_run_get(struct store *st, int64_t id, struct job_run *out, struct err *e)
+{
+	return job_run_row(st, job_sql_run, SV_I(id), out, e);
 }
 
 /*

@@ -69,5 +69,8 @@ struct job_run {
 };
 int	job_last_run(struct store *st, const char *name, struct job_run *out,
 	    struct err *e);
+/* The run with this id (job_run_now's *run_id): 0 or ERR_NOT_FOUND. */
+int	job_run_get(struct store *st, int64_t id, struct job_run *out,
+	    struct err *e);
 
 #endif

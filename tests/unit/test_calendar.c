@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/mem.h"
 #include "domain/calendar.h"
@@ -581,6 +583,56 @@ test_calendar__reload_under_readers(void **state)
 	}
 }
 
+/* Run calendar.horizon at noon of day (Asia/Shanghai) into out. */
+static void
+horizon_on(const char *day, struct buf *out)
+{
+	struct tm	tm;
+	struct err	e;
+
+	memset(&tm, 0, sizeof(tm));
+	assert_non_null(strptime(day, "%Y-%m-%d", &tm));
+	tm.tm_hour = 4;		/* 12:00 +08:00 */
+	clock_set_offset(0);
+	clock_set_offset((int64_t)timegm(&tm) - clock_now());
+	buf_init(out);
+	err_clear(&e);
+	assert_int_equal(calendar_job_horizon(NULL, NULL, out, &e), 0);
+	clock_set_offset(0);
+}
+
+/* CAL-007: the calendar's end in sight is told, with the file to add. */
+static void
+test_calendar__horizon_CAL007(void **state)
+{
+	struct buf	d;
+
+	(void)state;
+	assert_int_equal(calendar_last_year("2025-03-01"), 2026);
+	assert_int_equal(calendar_last_year("2026-12-31"), 2026);
+	assert_int_equal(calendar_last_year("2027-01-01"), -1);
+	assert_int_equal(calendar_last_year("2024-05-01"), -1);
+	assert_int_equal(calendar_last_year("2026-13-01"), -1);
+	horizon_on("2026-11-29", &d);
+	assert_string_equal(d.data, "calendar ends 2026-12-31, 32 days left: "
+	    "add data/calendar/CN-2027.json");
+	buf_free(&d);
+	horizon_on("2026-11-02", &d);
+	assert_string_equal(d.data, "calendar ends 2026-12-31, 59 days left: "
+	    "add data/calendar/CN-2027.json");
+	buf_free(&d);
+	horizon_on("2026-11-01", &d);
+	assert_string_equal(d.data, "calendar covers to 2026-12-31 (60 days)");
+	buf_free(&d);
+	horizon_on("2025-06-01", &d);
+	assert_string_equal(d.data, "calendar covers to 2026-12-31 (578 days)");
+	buf_free(&d);
+	horizon_on("2027-01-05", &d);
+	assert_string_equal(d.data, "no calendar for 2027: every working-day "
+	    "deadline fails; add data/calendar/CN-2027.json");
+	buf_free(&d);
+}
+
 int
 main(void)
 {
@@ -594,6 +646,7 @@ main(void)
 		cmocka_unit_test(test_calendar__missing_year_CAL003),
 		cmocka_unit_test(test_calendar__malformed_dates_CAL004),
 		cmocka_unit_test(test_calendar__agrees_with_stepping_CAL006),
+		cmocka_unit_test(test_calendar__horizon_CAL007),
 		cmocka_unit_test_setup_teardown(
 		    test_calendar__bad_files_rejected_CAL005, tmp_setup,
 		    tmp_teardown),
