@@ -20,7 +20,7 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { BIN, WEB, addUser, api, apiSession, browser, choose, root, see, shot, signIn, startServer } from './lib.mjs'
+import { BIN, WEB, addUser, api, apiSession, browser, choose, root, see, shot, signIn, startServer, dropdownsClosed } from './lib.mjs'
 
 const A = '441900003'	/* 东城街道 */
 const PW = 'Cases-E2E-2026!'
@@ -62,10 +62,7 @@ async function restartWithPaymentKey(srv) {
 }
 
 /* Wait until no select's dropdown is open any more (one closing still holds the same options). */
-async function closed(p) {
-  await p.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')]
-    .some((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'))
-}
+const closed = dropdownsClosed
 
 describe('cases: a general-procedure case from a hazard to a paid fine', () => {
   let srv

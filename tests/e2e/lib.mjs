@@ -236,6 +236,12 @@ export async function choose(page, selectLocator, optionText) {
   await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click()
 }
 
+/* Wait until no Element Plus select dropdown is open any more. */
+export async function dropdownsClosed(page) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')]
+    .some((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'))
+}
+
 /* The keys of the side menu, in order. */
 export async function menuKeys(page) {
   return page.locator('[data-test=side-menu] [data-menu]').evaluateAll((els) => els.map((e) => e.getAttribute('data-menu')))

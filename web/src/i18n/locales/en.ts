@@ -1790,7 +1790,7 @@ export default {
     hearingStatus: { none: 'Not requested', requested: 'Requested', scheduled: 'Scheduled', held: 'Held', waived: 'Waived', withdrawn: 'Withdrawn' },
     closeReason: { executed: 'Executed', no_penalty: 'No penalty', warning: 'Warning', cancelled: 'Cancelled' },
     reviewReason: {
-      major: 'Major decision', hearing: 'After a hearing', out_of_range: 'Outside the discretion range', stop_business: 'Stop of business',
+      major: 'Major decision', hearing: 'A penalty open to a hearing', out_of_range: 'Outside the discretion range', stop_business: 'Stop of business',
       revocation: 'Revocation',
     },
     role: { lead: 'Lead', assist: 'Assist' },

@@ -1780,7 +1780,7 @@ export default {
     hearingStatus: { none: '未申请', requested: '已申请', scheduled: '已安排', held: '已举行', waived: '已放弃', withdrawn: '已撤回' },
     closeReason: { executed: '执行完毕', no_penalty: '不予处罚', warning: '警告', cancelled: '撤销' },
     reviewReason: {
-      major: '重大执法决定', hearing: '经过听证', out_of_range: '超出裁量区间', stop_business: '责令停产停业', revocation: '吊销撤销许可',
+      major: '重大执法决定', hearing: '属可听证的处罚', out_of_range: '超出裁量区间', stop_business: '责令停产停业', revocation: '吊销撤销许可',
     },
     role: { lead: '主办', assist: '协办' },
     off: {

@@ -92,6 +92,7 @@ describe('steps by status and permission', () => {
     expect(allNoPenalty(none)).toBe(true)
     expect(acts(none, 'case:write')).toEqual(['decide', 'cancel'])
     expect(acts(kase(), 'case:approve')).toEqual(['extend'])
+    expect(acts(kase({ extended_to: '2027-03-21' }), 'case:approve')).toEqual([])
     expect(acts(kase(), 'case:read')).toEqual([])
   })
   it('notified: statement, hearing request or waiver; submit after the window, the hearing or a waiver (ENF-022)', () => {

@@ -175,7 +175,7 @@ export type Can = (perm: string) => boolean
 
 type ActionCase = Pick<Case, 'status' | 'step' | 'hearing_status' | 'outcome' | 'pay_status' | 'procedure'> &
   Partial<Pick<Case, 'violations' | 'review_required' | 'discussion_required' | 'reviews' | 'discussions' | 'published_on' |
-  'decision_no'>>
+  'decision_no' | 'extended_to'>>
 
 function activeViolations(c: ActionCase) {
   return (c.violations ?? []).filter((v) => v.status !== 'withdrawn')
@@ -229,7 +229,8 @@ export function caseActions(c: ActionCase & Partial<Pick<Case, 'statement_due'>>
     out.push('close')
   if (w && (s === 'decided' || s === 'served' || s === 'closed') && c.decision_no && !c.published_on && c.outcome !== 'no_penalty')
     out.push('publish')
-  if (can('case:approve') && OPEN.includes(s))
+  /* ENF-028: extended once. */
+  if (can('case:approve') && OPEN.includes(s) && !c.extended_to)
     out.push('extend')
   if (w && OPEN.includes(s))
     out.push('cancel')

@@ -18,6 +18,20 @@ import { ACTION_PATH, STEP_FIELDS, blankStep, isoDate, stepBody, stepFieldOf, st
 import type { CaseAction } from './enforce'
 import { caseErrorText } from './errorText'
 
+/* The fields each step's dialog shows (CaseActionDialog.vue); the others have none. */
+const DIALOG_FIELDS: Partial<Record<CaseAction, readonly string[]>> = {
+  statement: ['text'],
+  hearing_request: ['requested_on'],
+  hearing_schedule: ['hearing_on', 'place', 'host_id'],
+  hearing_hold: ['record', 'opinion'],
+  review: ['conclusion', 'opinion'],
+  discussion: ['held_on', 'chair_id', 'participants', 'conclusion', 'minutes'],
+  extend: ['days', 'reason'],
+  serve: ['method', 'served_on'],
+  cancel: ['reason'],
+  close: ['reason'],
+}
+
 export function useCaseAction(extensionMax: () => number, onDone: (c: Case | null) => void | Promise<void>) {
   const open = ref(false)
   const kind = ref<CaseAction>('notify')
@@ -61,8 +75,8 @@ export function useCaseAction(extensionMax: () => number, onDone: (c: Case | nul
     } catch (e) {
       if (e instanceof ApiError && e.field && e.status < 500 && e.status !== 412 && e.status !== 428) {
         const f = stepFieldOf(e.field)
-        if ((STEP_FIELDS as readonly string[]).includes(f) && kind.value !== 'notify' && kind.value !== 'submit' &&
-            kind.value !== 'decide' && kind.value !== 'hearing_waive' && kind.value !== 'publish') {
+        /* At the field only when this dialog shows it (a hearing held before its day names hearing_on). */
+        if ((STEP_FIELDS as readonly string[]).includes(f) && (DIALOG_FIELDS[kind.value] ?? []).includes(f)) {
           fieldErrors[f] = caseErrorText(e)
           return
         }
