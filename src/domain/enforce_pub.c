@@ -19,7 +19,6 @@
 #include "../store/store.h"
 #include "actor.h"
 #include "enforce.h"
-#include "enforce_flow.h"
 #include "enforce_int.h"
 #include "enforce_pub.h"
 #include "pii.h"
@@ -582,51 +581,36 @@ enforce_pub_get(struct store *st, int64_t id, json_t **out, struct err *e)
 /* ---- the job (ENF-055) ------------------------------------------------ */
 
 /*
- * One pass of the job over the decided fines and warnings not yet
- * published: with publish_due set (by the decision), those due by today;
- * without it (a decision that did not set it, such as the simple
- * procedure's), those whose decided_on + publish_workdays has come.
+ * The decided fines and warnings not yet published whose publish_due
+ * (set by the decision under either procedure) has come, in batches.
  */
 static int
-enf_pub_pass(struct store *st, struct actor *who, int set, const char *today,
+enf_pub_due(struct store *st, struct actor *who, const char *today,
     int64_t *done, int64_t *failed, struct err *e)
 {
 	struct store_rows	*r = NULL;
 	int64_t			 ids[ENF_PUB_BATCH], last = 0;
-	char			 day[ENF_PUB_BATCH][REC_DATE_LEN + 1];
-	char			 due[CALENDAR_DATE_LEN + 1];
 	struct err		 e1;
 	int			 k, i, rc;
 
 	do {
 		k = 0;
-		if ((rc = store_query(st, set ? "SELECT id, decided_on FROM "
-		    "cases WHERE publish_due IS NOT NULL AND publish_due <= ? "
-		    "AND published_on IS NULL AND decision_no IS NOT NULL AND "
+		if ((rc = store_query(st, "SELECT id FROM cases WHERE "
+		    "publish_due IS NOT NULL AND publish_due <= ? AND "
+		    "published_on IS NULL AND decision_no IS NOT NULL AND "
 		    "outcome IN ('fine', 'warning') AND status IN ('decided', "
-		    "'served', 'closed') AND id > ? ORDER BY id LIMIT ?" :
-		    "SELECT id, decided_on FROM cases WHERE publish_due IS NULL "
-		    "AND decided_on <= ? AND published_on IS NULL AND "
-		    "decision_no IS NOT NULL AND outcome IN ('fine', "
-		    "'warning') AND status IN ('decided', 'served', 'closed') "
-		    "AND id > ? ORDER BY id LIMIT ?", STORE_ARGS(SV_S(today),
-		    SV_I(last), SV_I(ENF_PUB_BATCH)), &r, e)) < 0)
+		    "'served', 'closed') AND id > ? ORDER BY id LIMIT ?",
+		    STORE_ARGS(SV_S(today), SV_I(last), SV_I(ENF_PUB_BATCH)),
+		    &r, e)) < 0)
 			return rc;
-		while (k < ENF_PUB_BATCH && (rc = store_next(r, e)) == 1) {
-			ids[k] = store_int(r, 0);
-			snprintf(day[k++], sizeof(day[0]), "%s", store_text(r,
-			    1));
-		}
+		while (k < ENF_PUB_BATCH && (rc = store_next(r, e)) == 1)
+			ids[k++] = store_int(r, 0);
 		store_rows_free(r);
 		if (rc < 0)
 			return rc;
 		for (i = 0; i < k; i++) {
 			last = ids[i];
 			err_clear(&e1);
-			if (!set && (enforce_clock_due(day[i],
-			    "publish_workdays", due, &e1) < 0 ||
-			    strcmp(due, today) > 0))
-				continue;
 			/* One transaction each: one bad case does not hold
 			 * back the others. */
 			if (enforce_publish(st, who, ids[i], &e1) < 0)
@@ -648,8 +632,7 @@ enforce_job_publish(struct store *st, struct actor *who, struct buf *detail,
 
 	/* Today honours FIREWARDEN_TODAY through the clock. */
 	rec_today(today);
-	if ((rc = enf_pub_pass(st, who, 1, today, &done, &failed, e)) < 0 ||
-	    (rc = enf_pub_pass(st, who, 0, today, &done, &failed, e)) < 0)
+	if ((rc = enf_pub_due(st, who, today, &done, &failed, e)) < 0)
 		return rc;
 	buf_printf(detail, "published %lld decisions due by %s",
 	    (long long)done, today);
