@@ -126,7 +126,7 @@ cli_workdays(int argc, char **argv)
 	const char	*data;
 	char		*dir = NULL, out[CALENDAR_DATE_LEN + 1];
 	int64_t		 n;
-	int		 rc, cnt;
+	int		 rc, cnt, y;
 
 	err_clear(&e);
 	if (cli_any_help(argc, argv)) {
@@ -161,6 +161,12 @@ cli_workdays(int argc, char **argv)
 		    &e)) == 0)
 			printf("%d\n", cnt);
 	}
+	/* CAL-008: said, not silent, when a provisional year was counted. */
+	if (rc == 0 && (y = calendar_provisional(argv[2],
+	    strcmp(argv[1], "add") == 0 ? out : argv[3])) != 0)
+		fprintf(stderr, "firewarden: warning: the %d calendar is "
+		    "provisional (statutory days only, CN-%d.json); the State "
+		    "Council's notice may move days\n", y, y);
 	if (rc < 0) {
 		fprintf(stderr, "firewarden: %s\n", e.msg);
 		rc = cli_workdays_exit(rc);

@@ -31,6 +31,7 @@
 
 struct cal_year {
 	int		 loaded;
+	int		 provisional;	/* CAL-008: "status": "provisional" */
 	int		 ndays;
 	uint64_t	 work[CAL_WORDS];
 };
@@ -395,8 +396,8 @@ cal_file_list(struct cal_file *f, int h, json_t *hol, const char *key,
 static int
 cal_file_check(struct cal_file *f, json_t *j, struct err *e)
 {
-	static const char	*top[] = { "year", "source", "note",
-				    "holidays", NULL };
+	static const char	*top[] = { "year", "status", "source",
+				    "note", "holidays", NULL };
 	static const char	*hkeys[] = { "name", "off", "workdays", NULL };
 	json_t			*v, *hol, *hs;
 	const char		*k;
@@ -421,6 +422,15 @@ cal_file_check(struct cal_file *f, json_t *j, struct err *e)
 	if (!json_is_string(v) || json_string_length(v) == 0)
 		return err_set(e, ERR_INVALID, f->name, "%s: \"source\" must "
 		    "name the notice the dates come from", f->name);
+	/* CAL-008: absent means official. */
+	v = json_object_get(j, "status");
+	if (v != NULL && (!json_is_string(v) ||
+	    (strcmp(json_string_value(v), "official") != 0 &&
+	    strcmp(json_string_value(v), "provisional") != 0)))
+		return err_set(e, ERR_INVALID, f->name, "%s: \"status\" must "
+		    "be \"official\" or \"provisional\"", f->name);
+	f->cy.provisional = v != NULL &&
+	    strcmp(json_string_value(v), "provisional") == 0;
 	v = json_object_get(j, "note");
 	if (v != NULL && !json_is_string(v))
 		return err_set(e, ERR_INVALID, f->name, "%s: \"note\" must be "
@@ -614,7 +624,7 @@ cal_days_between(const char *a, const char *b)
 	struct cal_date	da, db;
 	int		n, y;
 
-	if (cal_parse(a, &da) < 0 || cal_parse(b, &db) < 0)
+	if (cal_parse(a, &da) != 0 || cal_parse(b, &db) != 0)
 		return 0;
 	n = db.doy - da.doy;
 	for (y = da.y; y < db.y; y++)
@@ -622,20 +632,50 @@ cal_days_between(const char *a, const char *b)
 	return n;
 }
 
-int
-calendar_last_year(const char *today)
+/* Year y of s is loaded (and official, if that is asked for). */
+static int
+cal_has(const struct cal_set *s, int y, int official)
+{
+	return s != NULL && y >= s->first && y < s->first + s->n &&
+	    s->years[y - s->first].loaded &&
+	    (!official || !s->years[y - s->first].provisional);
+}
+
+static int
+cal_last(const char *today, int official)
 {
 	const struct cal_set	*s = cal_current();
 	struct cal_date		 d;
 	int			 y;
 
-	if (cal_parse(today, &d) < 0 || s == NULL || d.y < s->first ||
-	    d.y >= s->first + s->n || !s->years[d.y - s->first].loaded)
+	if (cal_parse(today, &d) != 0 || !cal_has(s, d.y, official))
 		return -1;
-	for (y = d.y; y + 1 < s->first + s->n &&
-	    s->years[y + 1 - s->first].loaded; y++)
+	for (y = d.y; cal_has(s, y + 1, official); y++)
 		;
 	return y;
+}
+
+int
+calendar_last_year(const char *today)
+{
+	return cal_last(today, 0);
+}
+
+int
+calendar_provisional(const char *a, const char *b)
+{
+	const struct cal_set	*s = cal_current();
+	struct cal_date		 da, db;
+	int			 y, lo, hi;
+
+	if (cal_parse(a, &da) != 0 || cal_parse(b, &db) != 0)
+		return 0;
+	lo = da.y < db.y ? da.y : db.y;
+	hi = da.y < db.y ? db.y : da.y;
+	for (y = lo; y <= hi; y++)
+		if (cal_has(s, y, 0) && s->years[y - s->first].provisional)
+			return y;
+	return 0;
 }
 
 int
@@ -649,7 +689,18 @@ calendar_job_horizon(struct store *st, struct actor *who, struct buf *detail,
 	(void)who;
 	(void)e;
 	rec_today(today);
-	if ((last = calendar_last_year(today)) < 0) {
+	/* CAL-008: a provisional year does not count as covered. */
+	if ((last = cal_last(today, 1)) < 0 &&
+	    calendar_provisional(today, today) != 0) {
+		log_warn("working-day calendar: CN-%.4s.json is provisional: "
+		    "replace it with the State Council's holiday notice",
+		    today);
+		buf_printf(detail, "calendar for %.4s is provisional "
+		    "(statutory days only): replace data/calendar/CN-%.4s.json "
+		    "with the State Council's notice", today, today);
+		return 0;
+	}
+	if (last < 0) {
 		log_warn("working-day calendar: none for %.4s: add "
 		    "data/calendar/CN-%.4s.json", today, today);
 		buf_printf(detail, "no calendar for %.4s: every working-day "
@@ -659,7 +710,17 @@ calendar_job_horizon(struct store *st, struct actor *who, struct buf *detail,
 	}
 	snprintf(end, sizeof(end), "%04d-12-31", last);
 	left = cal_days_between(today, end);
-	if (left < CALENDAR_HORIZON_DAYS) {
+	if (left < CALENDAR_HORIZON_DAYS &&
+	    calendar_provisional(end, end) == 0 &&
+	    calendar_last_year(today) > last) {
+		log_warn("working-day calendar: official to %s (%d days); "
+		    "CN-%04d.json is provisional: replace it with the State "
+		    "Council's holiday notice", end, left, last + 1);
+		buf_printf(detail, "calendar official to %s, %d days left; "
+		    "CN-%04d.json is provisional (statutory days only): replace "
+		    "data/calendar/CN-%04d.json with the State Council's notice",
+		    end, left, last + 1, last + 1);
+	} else if (left < CALENDAR_HORIZON_DAYS) {
 		log_warn("working-day calendar ends %s (%d days): add "
 		    "data/calendar/CN-%04d.json from the State Council's "
 		    "holiday notice", end, left, last + 1);

@@ -36,6 +36,12 @@ int	calendar_workdays_between(const char *a, const char *b, int *out,
  * is not loaded.  today is YYYY-MM-DD.
  */
 int	calendar_last_year(const char *today);
+/*
+ * CAL-008: the first year from a to b (either order, both YYYY-MM-DD)
+ * whose file is marked "status": "provisional" (the statutory days only,
+ * before the State Council's notice is out), or 0 if none.
+ */
+int	calendar_provisional(const char *a, const char *b);
 
 #define CALENDAR_HORIZON_DAYS	60
 
@@ -47,7 +53,9 @@ struct actor;
  * Fewer than CALENDAR_HORIZON_DAYS days left, the detail says which
  * year's file to add (data/calendar/CN-YYYY.json, from the State
  * Council's notice) and a warning is logged: every working-day deadline
- * past the end fails, by design (CAL-003).  Never fails itself.
+ * past the end fails, by design (CAL-003).  A provisional year (CAL-008)
+ * counts as not covered: the detail asks for its file to be replaced.
+ * Never fails itself.
  */
 int	calendar_job_horizon(struct store *st, struct actor *who,
 	    struct buf *detail, struct err *e);

@@ -75,10 +75,15 @@ expect 0 2026-02-15 '' -- workdays add 2026-02-15 0
 expect 0 4 '' -- workdays between 2026-04-30 2026-05-10
 expect 0 -4 '' -- workdays between 2026-05-10 2026-04-30
 expect 0 0 '' -- workdays between 2026-02-15 2026-02-23
-expect 4 '' 'no working-day calendar for 2027' -- \
+expect 4 '' 'no working-day calendar for 2028' -- \
+	workdays add 2027-12-31 1
+expect 4 '' 'no working-day calendar for 2028' -- \
+	workdays between 2027-12-01 2028-01-10
+# CAL-008: the provisional 2027 counts, and says so on stderr.
+expect 0 2027-01-04 'the 2027 calendar is provisional' -- \
 	workdays add 2026-12-31 1
-expect 4 '' 'no working-day calendar for 2027' -- \
-	workdays between 2026-12-01 2027-01-10
+expect 0 248 'the 2027 calendar is provisional' -- \
+	workdays between 2026-12-31 2027-12-31
 expect 4 '' '2026-02-30 is not a real date' -- workdays add 2026-02-30 1
 expect 4 '' 'date must be YYYY-MM-DD' -- workdays add 2026-2-3 1
 expect 4 '' 'date must be YYYY-MM-DD' -- workdays between '' 2026-02-03

@@ -247,18 +247,54 @@ test_calendar__missing_year_CAL003(void **state)
 	struct err	e;
 
 	err_clear(&e);
-	assert_int_equal(calendar_is_workday("2027-01-04", &e), ERR_INVALID);
-	assert_string_equal(e.msg, "no working-day calendar for 2027");
-	add_err("2027-03-01", 0, "no working-day calendar for 2027");
-	add_err("2026-12-31", 1, "no working-day calendar for 2027");
-	add_err("2025-01-01", 497, "no working-day calendar for 2027");
+	assert_int_equal(calendar_is_workday("2028-01-04", &e), ERR_INVALID);
+	assert_string_equal(e.msg, "no working-day calendar for 2028");
+	add_err("2028-03-01", 0, "no working-day calendar for 2028");
+	add_err("2027-12-31", 1, "no working-day calendar for 2028");
+	/* 248 working days after 2026-01-01 in 2026, 248 in 2027. */
+	add_is("2026-01-01", 496, "2027-12-31");
+	add_err("2026-01-01", 497, "no working-day calendar for 2028");
 	add_err("2024-12-31", 1, "no working-day calendar for 2024");
-	between_err("2026-12-01", "2027-01-10",
-	    "no working-day calendar for 2027");
-	between_err("2027-01-10", "2026-12-01",
-	    "no working-day calendar for 2027");
+	between_err("2027-12-01", "2028-01-10",
+	    "no working-day calendar for 2028");
+	between_err("2028-01-10", "2027-12-01",
+	    "no working-day calendar for 2028");
 	between_err("2023-12-01", "2025-01-10",
 	    "no working-day calendar for 2023");
+}
+
+/*
+ * CAL-008: the shipped 2027 file is provisional: the statutory days of
+ * 《全国年节及纪念日放假办法》 (2024) with a compensating weekday for each
+ * that falls on a weekend, and no make-up working days.
+ */
+static void
+test_calendar__provisional_2027_CAL008(void **state)
+{
+	static const char *const off[] = { "2027-01-01", "2027-02-05",
+	    "2027-02-08", "2027-02-09", "2027-02-10", "2027-04-05",
+	    "2027-05-03", "2027-05-04", "2027-06-09", "2027-09-15",
+	    "2027-10-01", "2027-10-04", "2027-10-05", NULL };
+	int	i;
+
+	(void)state;
+	for (i = 0; off[i] != NULL; i++)
+		work_is(off[i], 0);
+	work_is("2027-01-04", 1);
+	work_is("2027-02-11", 1);
+	work_is("2027-10-06", 1);
+	/* 261 weekdays less 13 days off, as in 2025 and 2026. */
+	between_is("2026-12-31", "2027-12-31", 248);
+	add_is("2027-02-04", 1, "2027-02-11");
+	add_is("2026-12-31", 1, "2027-01-04");
+	assert_int_equal(calendar_provisional("2026-12-01", "2027-01-10"),
+	    2027);
+	assert_int_equal(calendar_provisional("2027-03-01", "2026-12-01"),
+	    2027);
+	assert_int_equal(calendar_provisional("2027-06-01", "2027-06-01"),
+	    2027);
+	assert_int_equal(calendar_provisional("2025-01-01", "2026-12-31"), 0);
+	assert_int_equal(calendar_provisional("20260203", "2027-01-01"), 0);
 }
 
 /* CAL-004: strict YYYY-MM-DD naming a real date. */
@@ -404,6 +440,12 @@ test_calendar__bad_files_rejected_CAL005(void **state)
 		  "CN-2030.json: \"year\" must be 2030, as in the file name" },
 		{ "{\"year\":\"2030\",\"source\":\"x\",\"holidays\":[]}",
 		  "CN-2030.json: \"year\" must be 2030, as in the file name" },
+		{ "{\"year\":2030,\"status\":\"draft\",\"source\":\"x\","
+		  "\"holidays\":[]}", "CN-2030.json: \"status\" must be "
+		  "\"official\" or \"provisional\"" },
+		{ "{\"year\":2030,\"status\":1,\"source\":\"x\","
+		  "\"holidays\":[]}", "CN-2030.json: \"status\" must be "
+		  "\"official\" or \"provisional\"" },
 		{ "{\"year\":2030,\"holidays\":[]}",
 		  "CN-2030.json: \"source\" must name the notice the dates "
 		  "come from" },
@@ -608,18 +650,22 @@ test_calendar__horizon_CAL007(void **state)
 	struct buf	d;
 
 	(void)state;
-	assert_int_equal(calendar_last_year("2025-03-01"), 2026);
-	assert_int_equal(calendar_last_year("2026-12-31"), 2026);
-	assert_int_equal(calendar_last_year("2027-01-01"), -1);
+	assert_int_equal(calendar_last_year("2025-03-01"), 2027);
+	assert_int_equal(calendar_last_year("2026-12-31"), 2027);
+	assert_int_equal(calendar_last_year("2027-01-01"), 2027);
+	assert_int_equal(calendar_last_year("2028-01-01"), -1);
 	assert_int_equal(calendar_last_year("2024-05-01"), -1);
 	assert_int_equal(calendar_last_year("2026-13-01"), -1);
+	/* CAL-008: the provisional 2027 does not count as covered. */
 	horizon_on("2026-11-29", &d);
-	assert_string_equal(d.data, "calendar ends 2026-12-31, 32 days left: "
-	    "add data/calendar/CN-2027.json");
+	assert_string_equal(d.data, "calendar official to 2026-12-31, 32 days "
+	    "left; CN-2027.json is provisional (statutory days only): replace "
+	    "data/calendar/CN-2027.json with the State Council's notice");
 	buf_free(&d);
 	horizon_on("2026-11-02", &d);
-	assert_string_equal(d.data, "calendar ends 2026-12-31, 59 days left: "
-	    "add data/calendar/CN-2027.json");
+	assert_string_equal(d.data, "calendar official to 2026-12-31, 59 days "
+	    "left; CN-2027.json is provisional (statutory days only): replace "
+	    "data/calendar/CN-2027.json with the State Council's notice");
 	buf_free(&d);
 	horizon_on("2026-11-01", &d);
 	assert_string_equal(d.data, "calendar covers to 2026-12-31 (60 days)");
@@ -628,9 +674,40 @@ test_calendar__horizon_CAL007(void **state)
 	assert_string_equal(d.data, "calendar covers to 2026-12-31 (578 days)");
 	buf_free(&d);
 	horizon_on("2027-01-05", &d);
-	assert_string_equal(d.data, "no calendar for 2027: every working-day "
-	    "deadline fails; add data/calendar/CN-2027.json");
+	assert_string_equal(d.data, "calendar for 2027 is provisional "
+	    "(statutory days only): replace data/calendar/CN-2027.json with "
+	    "the State Council's notice");
 	buf_free(&d);
+	horizon_on("2028-01-05", &d);
+	assert_string_equal(d.data, "no calendar for 2028: every working-day "
+	    "deadline fails; add data/calendar/CN-2028.json");
+	buf_free(&d);
+}
+
+/* CAL-007: with no file for the next year, the one to add is named. */
+static void
+test_calendar__horizon_add_CAL007(void **state)
+{
+	struct buf	d;
+	struct err	e;
+
+	tmp_clear();
+	tmp_put("CN-2030.json", HEAD "{\"name\":\"元旦\",\"off\":"
+	    "[\"2030-01-01\"]}]}");
+	err_clear(&e);
+	assert_int_equal(calendar_load_dir(tmp_dir, &e), 0);
+	horizon_on("2030-11-29", &d);
+	assert_string_equal(d.data, "calendar ends 2030-12-31, 32 days left: "
+	    "add data/calendar/CN-2031.json");
+	buf_free(&d);
+	/* CAL-008: "official" said outright is the same as no status. */
+	tmp_put("CN-2031.json", "{\"year\":2031,\"status\":\"official\","
+	    "\"source\":\"test\",\"holidays\":[]}");
+	assert_int_equal(calendar_load_dir(tmp_dir, &e), 0);
+	horizon_on("2030-11-29", &d);
+	assert_string_equal(d.data, "calendar covers to 2031-12-31 (397 days)");
+	buf_free(&d);
+	assert_int_equal(calendar_provisional("2030-01-01", "2031-12-31"), 0);
 }
 
 int
@@ -647,6 +724,10 @@ main(void)
 		cmocka_unit_test(test_calendar__malformed_dates_CAL004),
 		cmocka_unit_test(test_calendar__agrees_with_stepping_CAL006),
 		cmocka_unit_test(test_calendar__horizon_CAL007),
+		cmocka_unit_test(test_calendar__provisional_2027_CAL008),
+		cmocka_unit_test_setup_teardown(
+		    test_calendar__horizon_add_CAL007, tmp_setup,
+		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_calendar__bad_files_rejected_CAL005, tmp_setup,
 		    tmp_teardown),
