@@ -3,12 +3,16 @@
  * tables themselves, so it cannot drift from what the server serves.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/jx.h"
 #include "../core/mem.h"
+#include "../domain/calendar.h"
+#include "../domain/rec.h"
 #include "../http/router.h"
 #include "api.h"
+#include "api_shape.h"
 
 static const char *
 api_system_type(enum field_type t)
@@ -163,7 +167,33 @@ api_system_openapi(struct req *r, struct resp *w)
 	return resp_raw(w, 200, "application/json", text, strlen(text));
 }
 
+/*
+ * The working-day calendar in force: each loaded year and whether it is
+ * official or provisional (CAL-008), and the provisional years from this
+ * year on, which the console announces.
+ */
+static int
+api_system_calendar(struct req *r, struct resp *w)
+{
+	json_t	*years = calendar_years_json(), *prov = json_array(), *v;
+	char	 today[CALENDAR_DATE_LEN + 1];
+	size_t	 i;
+
+	(void)r;
+	rec_today(today);
+	json_array_foreach(years, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "status")),
+		    "provisional") == 0 && json_integer_value(json_object_get(v,
+		    "year")) >= atoi(today))
+			json_array_append(prov, json_object_get(v, "year"));
+	return api_out(w, json_pack("{s:s, s:o, s:o}", "today", today,
+	    "years", years, "provisional", prov), 0);
+}
+
 const struct route api_system_routes[] = {
+	{ "GET", "/api/v1/calendar", "login", ROUTE_PENDING_OK,
+	    api_system_calendar, "The working-day calendar's years (CAL-008)",
+	    NULL },
 	{ "GET", "/api/v1/openapi.json", "public", ROUTE_PUBLIC,
 	    api_system_openapi, "This document", NULL },
 	ROUTE_END

@@ -661,6 +661,22 @@ calendar_last_year(const char *today)
 	return cal_last(today, 0);
 }
 
+json_t *
+calendar_years_json(void)
+{
+	const struct cal_set	*s = cal_current();
+	json_t			*years = json_array();
+	int			 i;
+
+	for (i = 0; s != NULL && i < s->n; i++)
+		if (s->years[i].loaded)
+			json_array_append_new(years, json_pack("{s:i, s:s}",
+			    "year", s->first + i, "status",
+			    s->years[i].provisional ? "provisional" :
+			    "official"));
+	return years;
+}
+
 int
 calendar_provisional(const char *a, const char *b)
 {

@@ -42,6 +42,9 @@ int	calendar_last_year(const char *today);
  * before the State Council's notice is out), or 0 if none.
  */
 int	calendar_provisional(const char *a, const char *b);
+/* The loaded years, [{"year", "status": "official"|"provisional"}]. */
+#include <jansson.h>
+json_t	*calendar_years_json(void);
 
 #define CALENDAR_HORIZON_DAYS	60
 

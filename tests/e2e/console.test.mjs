@@ -90,6 +90,15 @@ describe('console: sign-in, users, conflicts, language', () => {
     await p.locator('[data-menu=home]').click()
     await p.locator('[data-test=chart-users] canvas').waitFor()
     await see(p, '用户总数')
+    /* CAL-008: a provisional calendar year ahead is announced. */
+    const cal = await p.evaluate(async () => (await (await fetch('/api/v1/calendar')).json()).data)
+    const note = p.locator('[data-test=calendar-provisional]')
+    if (cal.provisional.length) {
+      await note.waitFor()
+      assert.match(await note.innerText(), new RegExp(`${cal.provisional[0]}年工作日历为暂定日历`))
+    } else {
+      assert.equal(await note.count(), 0)
+    }
     await shot(p, '05-home-sysadmin')
   })
 

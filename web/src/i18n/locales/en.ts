@@ -993,6 +993,8 @@ export default {
     sthSize: '{n} entries signed',
     sessions: 'My sessions',
     totpOff: 'Two-factor authentication is off',
+    calendarProvisional: 'The working-day calendar for {years} is provisional',
+    calendarProvisionalText: "The State Council's holiday notice for that year is not loaded yet: working days are counted on the statutory holidays of the national holiday regulation and their compensating days only, so deadlines that run into that year may move by a few days once the notice is loaded. The system administrator should update data/calendar from the notice.",
     unitsActive: 'Active units',
     unitsClosed: 'Closed units',
     unitsArchived: 'Archived units',

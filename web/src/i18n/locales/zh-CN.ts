@@ -989,6 +989,8 @@ export default {
     sthSize: '已签名 {n} 条',
     sessions: '我的登录会话',
     totpOff: '您尚未启用双因素认证',
+    calendarProvisional: '{years}年工作日历为暂定日历',
+    calendarProvisionalText: '国务院办公厅当年节假日安排通知尚未载入，暂按《全国年节及纪念日放假办法》的法定节假日及补假计算工作日；计入该年的期限在通知载入后可能相差数日。请系统管理员按通知更新 data/calendar。',
     unitsActive: '在册单位',
     unitsClosed: '已停业单位',
     unitsArchived: '已归档单位',

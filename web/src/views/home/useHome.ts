@@ -8,6 +8,7 @@ import { computed, reactive, ref } from 'vue'
 import { listRole, listUser, listMySession } from '@/api/account'
 import type { Role, User } from '@/api/account'
 import { getAuditSth, listAudit } from '@/api/audit'
+import { getCalendar } from '@/api/calendar'
 import type { Sth } from '@/api/audit'
 import { ApiError } from '@/api/http'
 import { listUnit, UNIT_CATEGORIES } from '@/api/registry'
@@ -90,6 +91,8 @@ export function useHome() {
     /* By town for a city-wide user, by grid for a town's. */
     byArea: [] as { name: string; count: number }[],
   })
+  /* CAL-008: provisional calendar years from this year on. */
+  const provisionalYears = ref<number[]>([])
   const registry = useRegistryStore()
   const show = computed(() => ({
     users: user.can('account:read'),
@@ -176,6 +179,7 @@ export function useHome() {
     loading.value = true
     const jobs: Promise<void>[] = [
       listMySession().then((r) => { sessions.value = r.page.total }),
+      getCalendar().then((c) => { provisionalYears.value = c.provisional }),
     ]
     if (show.value.users)
       jobs.push(loadUsers())
@@ -192,5 +196,5 @@ export function useHome() {
     loading.value = false
   }
 
-  return { user, loading, users, roles, sessions, audit, units, show, load }
+  return { user, loading, users, roles, sessions, audit, units, show, provisionalYears, load }
 }
