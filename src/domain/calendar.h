@@ -8,6 +8,8 @@
 #ifndef FW_CALENDAR_H
 #define FW_CALENDAR_H
 
+#include <jansson.h>
+
 #include "../core/err.h"
 
 #define CALENDAR_DATE_LEN	10
@@ -43,7 +45,6 @@ int	calendar_last_year(const char *today);
  */
 int	calendar_provisional(const char *a, const char *b);
 /* The loaded years, [{"year", "status": "official"|"provisional"}]. */
-#include <jansson.h>
 json_t	*calendar_years_json(void);
 
 #define CALENDAR_HORIZON_DAYS	60
