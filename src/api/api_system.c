@@ -191,7 +191,7 @@ api_system_calendar(struct req *r, struct resp *w)
 }
 
 const struct route api_system_routes[] = {
-	{ "GET", "/api/v1/calendar", "login", ROUTE_PENDING_OK,
+	{ "GET", "/api/v1/calendar", "login", 0,
 	    api_system_calendar, "The working-day calendar's years (CAL-008)",
 	    NULL },
 	{ "GET", "/api/v1/openapi.json", "public", ROUTE_PUBLIC,
