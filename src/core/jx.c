@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "jx.h"
 #include "mem.h"
+#include "str.h"
 
 void
 jx_init(void)
@@ -92,6 +93,13 @@ jx_parse_body(const char *p, size_t n, json_t **out, struct err *e)
  * never depends on which writer made it.
  */
 
+/* Bytes that must be escaped inside a JSON string (as jansson does). */
+static int
+jx_needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 static void
 jx_write_string(struct buf *b, const char *s, size_t n)
 {
@@ -100,13 +108,25 @@ jx_write_string(struct buf *b, const char *s, size_t n)
 	size_t			 i, run = 0;
 	char			 esc[6];
 
+	/* Most strings need no escape: one copy. */
+	for (i = 0; i < n && !jx_needs_escape(p[i]); i++)
+		;
 	buf_reserve(b, n + 2);
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
+	b->data[b->len++] = '"';
+	memcpy(b->data + b->len, s, i);
+	b->len += i;
+	if (i == n) {
+		b->data[b->len++] = '"';
+		b->data[b->len] = '\0';
+		return;
+	}
+	b->data[b->len] = '\0';
+	run = i;
+	for (; i < n; i++) {
 		unsigned char	c = p[i];
 		const char	*t;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!jx_needs_escape(c))
 			continue;
 		buf_add(b, s + run, i - run);
 		run = i + 1;
@@ -129,6 +149,93 @@ jx_write_string(struct buf *b, const char *s, size_t n)
 	}
 	buf_add(b, s + run, n - run);
 	buf_addc(b, '"');
+}
+
+/* v in decimal into out (at least 21 bytes), as "%lld"; the length. */
+static size_t
+jx_itoa(char *out, int64_t v)
+{
+	char		 tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t		 n;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(out, p, n);
+	return n;
+}
+
+void
+jx_put_int(struct buf *b, int64_t v)
+{
+	char	tmp[24];
+
+	buf_add(b, tmp, jx_itoa(tmp, v));
+}
+
+void
+jx_put_key(struct buf *b, const char *key)
+{
+	size_t	n = strlen(key);
+	char	last = b->len > 0 ? b->data[b->len - 1] : '{';
+
+	buf_reserve(b, n + 4);
+	if (last != '{' && last != '[')
+		b->data[b->len++] = ',';
+	b->data[b->len++] = '"';
+	memcpy(b->data + b->len, key, n);
+	b->len += n;
+	b->data[b->len++] = '"';
+	b->data[b->len++] = ':';
+	b->data[b->len] = '\0';
+}
+
+void
+jx_put_strn(struct buf *b, const char *s, size_t n)
+{
+	if (s == NULL || !str_utf8_valid(s, n))
+		buf_add(b, "null", 4);
+	else
+		jx_write_string(b, s, n);
+}
+
+void
+jx_put_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_add(b, "null", 4);
+	else
+		jx_put_strn(b, s, strlen(s));
+}
+
+void
+jx_put_id(struct buf *b, int64_t id, int zero_null)
+{
+	char	tmp[26];
+	size_t	n;
+
+	if (id == 0 && zero_null) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	tmp[0] = '"';
+	n = jx_itoa(tmp + 1, id);
+	tmp[n + 1] = '"';
+	buf_add(b, tmp, n + 2);
+}
+
+void
+jx_put_bool(struct buf *b, int v)
+{
+	if (v)
+		buf_add(b, "true", 4);
+	else
+		buf_add(b, "false", 5);
 }
 
 struct jx_kv {
@@ -212,7 +319,7 @@ jx_write(struct buf *b, const json_t *j, int sorted)
 		jx_write_string(b, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_INTEGER:
-		buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		jx_put_int(b, (int64_t)json_integer_value(j));
 		break;
 	case JSON_REAL:
 		if ((r = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL) {

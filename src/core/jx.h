@@ -34,6 +34,27 @@ struct buf;
  * byte what jx_canonical() / jx_dump() return (NULL appends "null").
  */
 void	 jx_append(struct buf *b, const json_t *j, int sorted);
+/*
+ * Writing compact JSON straight into a buf, for hot read paths that would
+ * otherwise build a json_t only to serialise it: the bytes are exactly
+ * what jx_dump() gives for the equivalent json_t.  The caller writes the
+ * braces and brackets; jx_put_key() adds the comma unless the value is
+ * the first inside its object or array.
+ */
+/* ,"key": (no comma right after '{' or '['); key needs no escaping. */
+void	 jx_put_key(struct buf *b, const char *key);
+/* s[0..n) as a JSON string; null if s is NULL or not valid UTF-8 (as
+ * json_stringn() would refuse it). */
+void	 jx_put_strn(struct buf *b, const char *s, size_t n);
+/* NUL-terminated s as jx_put_strn(); NULL gives null. */
+void	 jx_put_str(struct buf *b, const char *s);
+/* An integer in decimal. */
+void	 jx_put_int(struct buf *b, int64_t v);
+/* An id as the JSON string it travels as (jx_id()), or null for 0 when
+ * zero_null. */
+void	 jx_put_id(struct buf *b, int64_t id, int zero_null);
+/* true / false. */
+void	 jx_put_bool(struct buf *b, int v);
 /* An id (int64) as the JSON string it travels as. */
 json_t	*jx_id(int64_t id);
 /* String or JSON null for NULL. */

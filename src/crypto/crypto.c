@@ -21,6 +21,7 @@
 #define TOTP_STEP	30
 #define TOTP_DIGITS	6
 #define TOTP_MOD	1000000u
+#define CRYPTO_SM3_NATIVE_MAX	256	/* bytes hashed natively */
 
 static pthread_once_t	 crypto_md_once = PTHREAD_ONCE_INIT;
 static EVP_MD		*crypto_md_sm3;
@@ -103,6 +104,27 @@ void
 crypto_sm3_parts(const struct crypto_part *parts, int nparts,
     unsigned char out[CRYPTO_SM3_LEN])
 {
+	size_t	n = 0;
+	int	i;
+
+	/* Short messages (tokens, ids, tree nodes) on the native SM3: the
+	 * EVP setup around one or two compressions cost as much as they
+	 * did.  Long ones stay with OpenSSL. */
+	for (i = 0; i < nparts; i++)
+		n += parts[i].n;
+	if (n <= CRYPTO_SM3_NATIVE_MAX) {
+		crypto_sm3_native_parts(parts, nparts, out);
+		return;
+	}
+	if (pthread_once(&crypto_md_once, crypto_md_fetch) != 0)
+		crypto_fatal("pthread_once");
+	crypto_digest_parts(crypto_md_sm3, parts, nparts, out);
+}
+
+void
+crypto_sm3_openssl_parts(const struct crypto_part *parts, int nparts,
+    unsigned char out[CRYPTO_SM3_LEN])
+{
 	if (pthread_once(&crypto_md_once, crypto_md_fetch) != 0)
 		crypto_fatal("pthread_once");
 	crypto_digest_parts(crypto_md_sm3, parts, nparts, out);
@@ -176,9 +198,9 @@ void
 crypto_hmac_sm3(const void *key, size_t klen, const void *msg, size_t mlen,
     unsigned char out[CRYPTO_SM3_LEN])
 {
-	if (pthread_once(&crypto_md_once, crypto_md_fetch) != 0)
-		crypto_fatal("pthread_once");
-	crypto_hmac(crypto_md_sm3, key, klen, msg, mlen, out, CRYPTO_SM3_LEN);
+	/* The native SM3 with the key's states kept per thread (crypto_sm3.c);
+	 * tests check it against OpenSSL's HMAC. */
+	crypto_sm3_hmac(key, klen, msg, mlen, out);
 }
 
 /* HMAC-SHA1 of msg under key (TOTP only); out receives 20 bytes. */

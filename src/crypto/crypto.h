@@ -121,6 +121,14 @@ int	 crypto_seal(const unsigned char key[CRYPTO_SEAL_KEY_LEN],
 int	 crypto_open(const unsigned char key[CRYPTO_SEAL_KEY_LEN],
 	    const void *p, size_t n, unsigned char **out, size_t *outlen,
 	    struct err *e);
+/*
+ * crypto_open() into the caller's out[0..cap): *outlen = n - 48 bytes are
+ * written (nothing when the tag does not match).  ERR_CRYPTO as
+ * crypto_open(), ERR_INVALID when cap < n - 48.  The caller wipes out.
+ */
+int	 crypto_open_into(const unsigned char key[CRYPTO_SEAL_KEY_LEN],
+	    const void *p, size_t n, unsigned char *out, size_t cap,
+	    size_t *outlen, struct err *e);
 
 /*
  * SM3 with a reusable context (crypto_sm3.c, a native implementation that
@@ -142,6 +150,21 @@ void	 crypto_sm3_ctx_digest(struct crypto_sm3_ctx *c, const void *p,
 void	 crypto_sm3_ctx_copy(struct crypto_sm3_ctx *dst,
 	    const struct crypto_sm3_ctx *src);
 void	 crypto_sm3_ctx_free(struct crypto_sm3_ctx *c);
+/*
+ * HMAC-SM3 with the native SM3 (crypto_hmac_sm3() uses it): the inner and
+ * outer states of the last key used by the calling thread are kept, so a
+ * MAC under the same key again costs the message's blocks and one more
+ * compression instead of four.  Any key length.
+ */
+void	 crypto_sm3_hmac(const void *key, size_t klen, const void *msg,
+	    size_t mlen, unsigned char out[CRYPTO_SM3_LEN]);
+/* OpenSSL's SM3 of the parts, whatever their length (tests compare the
+ * native SM3 against it). */
+void	 crypto_sm3_openssl_parts(const struct crypto_part *parts,
+	    int nparts, unsigned char out[CRYPTO_SM3_LEN]);
+/* crypto_sm3_parts() on the native SM3 (which it uses for short input). */
+void	 crypto_sm3_native_parts(const struct crypto_part *parts,
+	    int nparts, unsigned char out[CRYPTO_SM3_LEN]);
 
 /*
  * SM3 of n independent messages, out[i] = SM3(msg[i][0..len[i])), hashed

@@ -32,10 +32,25 @@ static pthread_once_t	 seal_once = PTHREAD_ONCE_INIT;
 static EVP_CIPHER	*seal_cipher;
 static pthread_key_t	 seal_ctx_key;
 
+/*
+ * A thread's cipher context and the key it was last set up with: the
+ * same key again (the data key, nearly always) only needs a new IV, not
+ * a new key schedule.
+ */
+struct seal_tctx {
+	EVP_CIPHER_CTX	*ctx;
+	int		 keyed;
+	unsigned char	 key[SEAL_ENC_KEY_LEN];
+};
+
 static void
 seal_ctx_free(void *p)
 {
-	EVP_CIPHER_CTX_free(p);
+	struct seal_tctx	*t = p;
+
+	EVP_CIPHER_CTX_free(t->ctx);
+	mem_wipe(t, sizeof(*t));
+	free(t);
 }
 
 /* SM4-CTR is fetched once; a legacy EVP_sm4_ctr() re-fetched per call. */
@@ -48,49 +63,67 @@ seal_init(void)
 }
 
 /* The calling thread's cipher context, made on first use, or NULL. */
-static EVP_CIPHER_CTX *
+static struct seal_tctx *
 seal_thread_ctx(void)
 {
-	EVP_CIPHER_CTX	*ctx;
+	struct seal_tctx	*t;
 
 	if (pthread_once(&seal_once, seal_init) != 0 || seal_cipher == NULL)
 		return NULL;
-	if ((ctx = pthread_getspecific(seal_ctx_key)) != NULL)
-		return ctx;
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
-		return NULL;
-	if (pthread_setspecific(seal_ctx_key, ctx) != 0) {
-		EVP_CIPHER_CTX_free(ctx);
+	if ((t = pthread_getspecific(seal_ctx_key)) != NULL)
+		return t;
+	t = xcalloc(1, sizeof(*t));
+	if ((t->ctx = EVP_CIPHER_CTX_new()) == NULL) {
+		free(t);
 		return NULL;
 	}
-	return ctx;
+	if (pthread_setspecific(seal_ctx_key, t) != 0) {
+		EVP_CIPHER_CTX_free(t->ctx);
+		free(t);
+		return NULL;
+	}
+	return t;
 }
 
 static int
 seal_ctr(const unsigned char *key, const unsigned char *iv,
     const unsigned char *in, size_t n, unsigned char *out)
 {
-	EVP_CIPHER_CTX	*ctx;
-	size_t		 done = 0, chunk;
-	int		 len, rc = -1;
+	struct seal_tctx	*t;
+	size_t			 done = 0, chunk;
+	int			 len, rc = -1;
 
-	if ((ctx = seal_thread_ctx()) == NULL)
+	if ((t = seal_thread_ctx()) == NULL)
 		return -1;
-	if (EVP_EncryptInit_ex2(ctx, seal_cipher, key, iv, NULL) != 1)
-		goto out;
+	if (t->keyed && CRYPTO_memcmp(t->key, key, SEAL_ENC_KEY_LEN) == 0) {
+		/* Same key: a new IV restarts the counter stream. */
+		if (EVP_EncryptInit_ex2(t->ctx, NULL, NULL, iv, NULL) != 1)
+			goto out;
+	} else {
+		t->keyed = 0;
+		if (EVP_EncryptInit_ex2(t->ctx, seal_cipher, key, iv,
+		    NULL) != 1)
+			goto out;
+		memcpy(t->key, key, SEAL_ENC_KEY_LEN);
+		t->keyed = 1;
+	}
 	while (done < n) {
 		chunk = n - done > SEAL_CHUNK ? SEAL_CHUNK : n - done;
-		if (EVP_EncryptUpdate(ctx, out + done, &len, in + done,
+		if (EVP_EncryptUpdate(t->ctx, out + done, &len, in + done,
 		    (int)chunk) != 1 || (size_t)len != chunk)
 			goto out;
 		done += chunk;
 	}
-	if (EVP_EncryptFinal_ex(ctx, out + done, &len) != 1 || len != 0)
+	if (EVP_EncryptFinal_ex(t->ctx, out + done, &len) != 1 || len != 0)
 		goto out;
 	rc = 0;
 out:
-	/* The key schedule stays in ctx until the next call resets it. */
-	EVP_CIPHER_CTX_reset(ctx);
+	if (rc < 0) {
+		/* Start from a clean context next time. */
+		EVP_CIPHER_CTX_reset(t->ctx);
+		mem_wipe(t->key, sizeof(t->key));
+		t->keyed = 0;
+	}
 	return rc;
 }
 
@@ -134,17 +167,16 @@ out:
 
 /*
  * Check and decrypt a sealed buffer p[0..n) made by crypto_seal() under
- * the same key.  On success *out is a new buffer of *outlen = n - 48
- * plaintext bytes (at least one byte is allocated).  ERR_CRYPTO if the
- * input is shorter than 48 bytes or the tag does not match (wrong key,
- * or IV, ciphertext or tag changed); nothing is decrypted then.
+ * the same key into out[0..cap).  ERR_CRYPTO if the input is shorter than
+ * 48 bytes or the tag does not match (wrong key, or IV, ciphertext or tag
+ * changed); nothing is decrypted then.  ERR_INVALID if out is too small.
  */
 int
-crypto_open(const unsigned char key[CRYPTO_SEAL_KEY_LEN], const void *p,
-    size_t n, unsigned char **out, size_t *outlen, struct err *e)
+crypto_open_into(const unsigned char key[CRYPTO_SEAL_KEY_LEN], const void *p,
+    size_t n, unsigned char *out, size_t cap, size_t *outlen, struct err *e)
 {
 	const unsigned char	*in = p;
-	unsigned char		*buf = NULL, tag[SEAL_TAG_LEN];
+	unsigned char		 tag[SEAL_TAG_LEN];
 	size_t			 len = 0;
 	int			 rc;
 
@@ -153,28 +185,47 @@ crypto_open(const unsigned char key[CRYPTO_SEAL_KEY_LEN], const void *p,
 		goto out;
 	}
 	len = n - SEAL_OVERHEAD;
+	if (len > cap) {
+		rc = err_set(e, ERR_INVALID, NULL, "sealed data too long");
+		goto out;
+	}
 	crypto_hmac_sm3(key + SEAL_ENC_KEY_LEN, CRYPTO_SEAL_KEY_LEN -
 	    SEAL_ENC_KEY_LEN, in, SEAL_IV_LEN + len, tag);
 	if (CRYPTO_memcmp(tag, in + SEAL_IV_LEN + len, SEAL_TAG_LEN) != 0) {
 		rc = err_set(e, ERR_CRYPTO, NULL, "sealed data was altered");
 		goto out;
 	}
-	buf = xmalloc(len);
-	if (seal_ctr(key, in, in + SEAL_IV_LEN, len, buf) < 0) {
+	if (seal_ctr(key, in, in + SEAL_IV_LEN, len, out) < 0) {
+		mem_wipe(out, len);
 		rc = err_set(e, ERR_CRYPTO, NULL, "SM4 decryption failed");
 		goto out;
 	}
-	*out = buf;
 	*outlen = len;
-	buf = NULL;
 	rc = 0;
 out:
 	if (rc < 0)
 		ERR_clear_error();
-	if (buf != NULL) {
-		mem_wipe(buf, len);
-		free(buf);
-	}
 	mem_wipe(tag, sizeof(tag));
 	return rc;
+}
+
+/*
+ * As crypto_open_into(), into a new buffer *out of *outlen = n - 48
+ * plaintext bytes (at least one byte is allocated).
+ */
+int
+crypto_open(const unsigned char key[CRYPTO_SEAL_KEY_LEN], const void *p,
+    size_t n, unsigned char **out, size_t *outlen, struct err *e)
+{
+	unsigned char	*buf;
+	size_t		 len = n >= SEAL_OVERHEAD ? n - SEAL_OVERHEAD : 0;
+	int		 rc;
+
+	buf = xmalloc(len > 0 ? len : 1);
+	if ((rc = crypto_open_into(key, p, n, buf, len, outlen, e)) < 0) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	return 0;
 }

@@ -3,8 +3,10 @@
  * (the random draw, src/domain/draw.c): a reusable context, where a
  * message of one block costs one compression (through EVP the setup
  * around it costs as much again), and a batch function that hashes
- * several independent messages at once in vector registers.  The rest of
- * the program keeps OpenSSL's SM3 (crypto.c); tests check that all agree.
+ * several independent messages at once in vector registers.  It also
+ * serves crypto_sm3_parts() for short messages and HMAC-SM3 (with the
+ * key's padded states kept per thread); long messages keep OpenSSL's SM3
+ * (crypto.c).  Tests check that all agree with OpenSSL.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -383,4 +385,106 @@ void
 crypto_sm3_ctx_free(struct crypto_sm3_ctx *c)
 {
 	free(c);
+}
+
+/*
+ * HMAC (RFC 2104) on the native SM3.  The thread keeps the padded-key
+ * states of the last key it used: the sealing key of personal data and
+ * the index key are used over and over, and these two compressions were
+ * half the cost of opening a short value.  The kept states are key
+ * material, as the key itself is in its owner's memory; they are wiped
+ * when another key takes their place.
+ */
+struct sm3_hmac_cache {
+	int			valid;
+	size_t			klen;
+	unsigned char		key[64];	/* the key, or its SM3 if longer */
+	unsigned char		kdig[CRYPTO_SM3_LEN];	/* SM3 of a long key */
+	struct crypto_sm3_ctx	in, out;
+};
+
+static _Thread_local struct sm3_hmac_cache	sm3_hmac_tls;
+
+/* 1 if the cache holds key[0..klen). */
+static int
+sm3_hmac_same(const struct sm3_hmac_cache *c, const unsigned char *key,
+    size_t klen)
+{
+	unsigned char	d = 0;
+	size_t		i;
+
+	if (!c->valid || c->klen != klen || klen > 64)
+		return 0;
+	for (i = 0; i < klen; i++)
+		d |= (unsigned char)(c->key[i] ^ key[i]);
+	return d == 0;
+}
+
+static void
+sm3_hmac_setkey(struct sm3_hmac_cache *c, const unsigned char *key,
+    size_t klen)
+{
+	unsigned char	k[64], pad[64];
+	size_t		i;
+
+	mem_wipe(c, sizeof(*c));
+	memset(k, 0, sizeof(k));
+	if (klen > 64) {
+		sm3_reset(&c->in);
+		crypto_sm3_ctx_digest(&c->in, key, klen, k);
+	} else {
+		if (klen > 0)
+			memcpy(k, key, klen);
+		memcpy(c->key, key, klen);
+		c->klen = klen;
+		c->valid = 1;
+	}
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	sm3_reset(&c->in);
+	crypto_sm3_ctx_update(&c->in, pad, 64);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	sm3_reset(&c->out);
+	crypto_sm3_ctx_update(&c->out, pad, 64);
+	mem_wipe(k, sizeof(k));
+	mem_wipe(pad, sizeof(pad));
+}
+
+void
+crypto_sm3_hmac(const void *key, size_t klen, const void *msg, size_t mlen,
+    unsigned char out[CRYPTO_SM3_LEN])
+{
+	struct sm3_hmac_cache	*c = &sm3_hmac_tls;
+	struct crypto_sm3_ctx	 x;
+	unsigned char		 inner[CRYPTO_SM3_LEN];
+
+	/* A key longer than a block is hashed each time (none of ours is). */
+	if (!sm3_hmac_same(c, key, klen))
+		sm3_hmac_setkey(c, key, klen);
+	x = c->in;
+	if (mlen > 0)
+		crypto_sm3_ctx_update(&x, msg, mlen);
+	crypto_sm3_ctx_final(&x, inner);
+	x = c->out;
+	crypto_sm3_ctx_update(&x, inner, sizeof(inner));
+	crypto_sm3_ctx_final(&x, out);
+	mem_wipe(&x, sizeof(x));
+	mem_wipe(inner, sizeof(inner));
+	if (!c->valid)
+		mem_wipe(c, sizeof(*c));
+}
+
+void
+crypto_sm3_native_parts(const struct crypto_part *parts, int nparts,
+    unsigned char out[CRYPTO_SM3_LEN])
+{
+	struct crypto_sm3_ctx	c;
+	int			i;
+
+	sm3_reset(&c);
+	for (i = 0; i < nparts; i++)
+		if (parts[i].n > 0)
+			crypto_sm3_ctx_update(&c, parts[i].p, parts[i].n);
+	crypto_sm3_ctx_final(&c, out);
 }

@@ -59,11 +59,11 @@ pii_seal(const char *plain, char **hex, struct err *e)
 }
 
 int
-pii_open(const char *hex, char **plain, struct err *e)
+pii_open_into(const char *hex, char *out, size_t cap, size_t *len,
+    struct err *e)
 {
-	unsigned char	*raw = NULL, *out = NULL;
+	unsigned char	 small[512], *raw = small;
 	size_t		 n, outlen = 0;
-	char		*s = NULL;
 	int		 rc;
 
 	if (!pii_have)
@@ -73,31 +73,52 @@ pii_open(const char *hex, char **plain, struct err *e)
 		rc = err_set(e, ERR_CRYPTO, NULL, "sealed value damaged");
 		goto out;
 	}
-	raw = xmalloc(n / 2);
+	if (n / 2 > sizeof(small))
+		raw = xmalloc(n / 2);
 	if (str_unhex(hex, raw, n / 2) < 0) {
 		rc = err_set(e, ERR_CRYPTO, NULL, "sealed value damaged");
 		goto out;
 	}
-	if ((rc = crypto_open(pii_key, raw, n / 2, &out, &outlen, e)) < 0)
+	if (cap == 0 || (rc = crypto_open_into(pii_key, raw, n / 2,
+	    (unsigned char *)out, cap - 1, &outlen, e)) < 0) {
+		if (cap == 0 || rc != ERR_CRYPTO)
+			rc = err_set(e, ERR_CRYPTO, NULL, "sealed value "
+			    "damaged");
 		goto out;
-	s = xmalloc(outlen + 1);
-	memcpy(s, out, outlen);
-	s[outlen] = '\0';
-	if (strlen(s) != outlen) {
+	}
+	out[outlen] = '\0';
+	if (strlen(out) != outlen) {
+		mem_wipe(out, outlen);
 		rc = err_set(e, ERR_CRYPTO, NULL, "sealed value damaged");
 		goto out;
 	}
-	*plain = s;
-	s = NULL;
+	*len = outlen;
 	rc = 0;
 out:
-	if (out != NULL) {
-		mem_wipe(out, outlen);
-		free(out);
-	}
-	free(raw);
-	mem_free_secret(s);
+	if (raw != small)
+		free(raw);
 	return rc;
+}
+
+int
+pii_open(const char *hex, char **plain, struct err *e)
+{
+	size_t	 n = strlen(hex), cap, len;
+	char	*s;
+	int	 rc;
+
+	if (!pii_have)
+		return pii_nokey(e);
+	/* Room for what the value can open to, and the NUL. */
+	cap = n / 2 + 1;
+	s = xmalloc(cap);
+	if ((rc = pii_open_into(hex, s, cap, &len, e)) < 0) {
+		mem_wipe(s, cap);
+		free(s);
+		return rc;
+	}
+	*plain = s;
+	return 0;
 }
 
 int
@@ -134,22 +155,21 @@ pii_cp_len(unsigned char c)
 	return 4;
 }
 
-/* Keep the first head and last tail code points, stars in between. */
-static char *
-pii_mask_keep(const char *s, size_t head, size_t tail)
+/*
+ * Keep the first head and last tail code points of s[0..n), stars in
+ * between, into out (room for n + 1); the length.
+ */
+static size_t
+pii_mask_keep_into(const char *s, size_t n, size_t head, size_t tail,
+    char *out)
 {
-	size_t	 cps, i, n, pos = 0, start_tail = 0, len;
-	char	*out;
+	size_t	 cps, i, pos = 0, start_tail = 0, len;
 
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
 	cps = str_utf8_len(s);
 	if (cps <= head + tail) {
-		out = xmalloc(cps + 1);
 		memset(out, '*', cps);
 		out[cps] = '\0';
-		return out;
+		return cps;
 	}
 	/* Byte offsets of the end of the head and the start of the tail. */
 	for (i = 0; i < cps - tail; i++) {
@@ -158,38 +178,68 @@ pii_mask_keep(const char *s, size_t head, size_t tail)
 		pos += pii_cp_len((unsigned char)s[pos]);
 	}
 	len = start_tail + (cps - head - tail) + (n - pos);
-	out = xmalloc(len + 1);
-	memcpy(out, s, start_tail);
+	memmove(out, s, start_tail);
 	memset(out + start_tail, '*', cps - head - tail);
-	memcpy(out + start_tail + (cps - head - tail), s + pos, n - pos);
+	memmove(out + start_tail + (cps - head - tail), s + pos, n - pos);
 	out[len] = '\0';
+	return len;
+}
+
+/* The first character and "**" of s[0..n) into out (room for n + 3). */
+static size_t
+pii_mask_name_into(const char *s, size_t n, char *out)
+{
+	size_t	k;
+
+	if (n == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	/* A fixed "**" also hides the length of the name. */
+	k = pii_cp_len((unsigned char)*s);
+	if (k > n)
+		k = n;
+	memcpy(out, s, k);
+	memcpy(out + k, "**", 3);
+	return k + 2;
+}
+
+size_t
+pii_mask_into(enum pii_what what, const char *s, size_t n, char *out)
+{
+	if (what == PII_NAME)
+		return pii_mask_name_into(s, n, out);
+	return pii_mask_keep_into(s, n, 3, 4, out);
+}
+
+static char *
+pii_mask_alloc(enum pii_what what, const char *s)
+{
+	size_t	 n;
+	char	*out;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	out = xmalloc(n + 3);
+	pii_mask_into(what, s, n, out);
 	return out;
 }
 
 char *
 pii_mask_idno(const char *s)
 {
-	return s ? pii_mask_keep(s, 3, 4) : NULL;
+	return pii_mask_alloc(PII_IDNO, s);
 }
 
 char *
 pii_mask_phone(const char *s)
 {
-	return s ? pii_mask_keep(s, 3, 4) : NULL;
+	return pii_mask_alloc(PII_PHONE, s);
 }
 
 char *
 pii_mask_name(const char *s)
 {
-	size_t	n;
-
-	if (s == NULL)
-		return NULL;
-	if (*s == '\0')
-		return xstrdup("");
-	/* A fixed "**" also hides the length of the name. */
-	n = pii_cp_len((unsigned char)*s);
-	if (n > strlen(s))
-		n = strlen(s);
-	return xasprintf("%.*s**", (int)n, s);
+	return pii_mask_alloc(PII_NAME, s);
 }

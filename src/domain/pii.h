@@ -36,6 +36,14 @@ int	pii_seal(const char *plain, char **hex, struct err *e);
  */
 int	pii_open(const char *hex, char **plain, struct err *e);
 /*
+ * pii_open() into the caller's out[0..cap), NUL-terminated, *len bytes
+ * before the NUL, without allocating for short values; the caller wipes
+ * out (mem_wipe).  ERR_CRYPTO as pii_open(), also when the value does not
+ * fit (a sealed hex value of h digits opens to h / 2 - 48 bytes).
+ */
+int	pii_open_into(const char *hex, char *out, size_t cap, size_t *len,
+	    struct err *e);
+/*
  * The keyed index of a normalised value of one kind ("phone", "idno"):
  * hex of HMAC-SM3(index key, kind || 0x00 || value) into out.  The kind
  * keeps equal strings of different kinds apart.  ERR_CRYPTO without a
@@ -51,6 +59,13 @@ int	pii_index(const char *kind, const char *value,
  * (138****5678).  Name: the first character and "**" (张**).  Values too
  * short to keep anything are all stars.
  */
+/*
+ * The same masks of s[0..n) into out, which has room for n + 3 bytes
+ * (a mask is never longer than n + 2); returns the mask's length and
+ * NUL-terminates it.  what: PII_NAME, PII_PHONE, PII_IDNO.
+ */
+enum pii_what { PII_NAME, PII_PHONE, PII_IDNO };
+size_t	pii_mask_into(enum pii_what what, const char *s, size_t n, char *out);
 char	*pii_mask_idno(const char *s);
 char	*pii_mask_phone(const char *s);
 char	*pii_mask_name(const char *s);

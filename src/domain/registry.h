@@ -131,6 +131,14 @@ int	registry_unit_create(struct store *st, struct actor *who,
 	    const json_t *in, json_t **out, struct err *e);
 int	registry_unit_get(struct store *st, struct actor *who, int64_t id,
 	    json_t **out, struct err *e);
+struct buf;
+/*
+ * registry_unit_get()'s view appended to out as compact JSON, the bytes
+ * jx_dump() gives for its json_t, and the unit's version (for the ETag).
+ * Same errors; out is left as it was on failure.
+ */
+int	registry_unit_get_text(struct store *st, struct actor *who,
+	    int64_t id, struct buf *out, int64_t *version, struct err *e);
 int	registry_unit_update(struct store *st, struct actor *who, int64_t id,
 	    int64_t expected, const json_t *in, json_t **out, struct err *e);
 /* active -> closed; expected = 0 skips the version check. */

@@ -119,6 +119,25 @@ struct reg_unit_loc {
 int	reg_unit_loc(struct store *st, const struct actor *who, int64_t id,
 	    struct reg_unit_loc *out, struct err *e);
 
+/*
+ * A unit just created with the defaults of a plain INSERT (no grid, no
+ * categories, active, version 1, created_at = updated_at = at) and at
+ * most a legal representative's sealed name.  reg_unit_record_created()
+ * gives its canonical audit record as text, byte for byte
+ * jx_canonical() of what registry_unit_record() would read back, without
+ * reading it (imports).  Strings must be valid UTF-8; the result is the
+ * caller's.
+ */
+struct reg_unit_new {
+	int64_t		 id;
+	const char	*name, *uscc, *address, *town, *industry;
+	const char	*created_by;
+	const char	*registered_address, *registered_on;	/* or NULL */
+	const char	*legal_sealed;				/* or NULL */
+	int64_t		 at;
+};
+char	*reg_unit_record_created(const struct reg_unit_new *n);
+
 /* Strings a query holds while it runs. */
 struct reg_qstr {
 	char	*s[12];

@@ -368,6 +368,20 @@ resp_raw(struct resp *w, int status, const char *ctype, char *p, size_t n)
 void
 resp_etag(struct resp *w, int64_t version)
 {
+	char		 tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t	 u = version < 0 ? -(uint64_t)version :
+			    (uint64_t)version;
+
+	/* "%lld" in quotes, without printf on every read. */
+	*--p = '\0';
+	*--p = '"';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (version < 0)
+		*--p = '-';
+	*--p = '"';
 	free(w->etag);
-	w->etag = xasprintf("\"%lld\"", (long long)version);
+	w->etag = xstrdup(p);
 }

@@ -4,6 +4,7 @@
  * commit that fails with an I/O error ends the process (R-2), since the
  * database can no longer be trusted to have what it acknowledged.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,28 +32,80 @@ router_configure(const struct router_conf *c)
 	router_cf = *c;
 }
 
-int
-router_nroutes(void)
+/*
+ * The route tables flattened once, each pattern split into its segments
+ * (a {name} segment is a capture): matching a request then compares
+ * segment counts and strings, without walking the tables from the start
+ * for every route or allocating the names of captures.
+ */
+struct router_pat {
+	const struct route	*rt;
+	int			 nsegs;		/* -1: too many, never matches */
+	const char		*seg[ROUTER_MAX_SEGS];	/* literal or name */
+	unsigned		 param;		/* bit i: seg[i] is a capture */
+};
+
+static pthread_once_t		 router_once = PTHREAD_ONCE_INIT;
+static struct router_pat	*router_pats;
+static int			 router_npats;
+
+static void
+router_index(void)
 {
 	const struct route	*const *t, *rt;
+	struct router_pat	*pt;
+	const char		*p, *end;
+	size_t			 len;
 	int			 n = 0;
 
 	for (t = api_tables; *t; t++)
 		for (rt = *t; rt->method; rt++)
 			n++;
-	return n;
+	router_pats = xcalloc((size_t)n + 1, sizeof(*router_pats));
+	for (t = api_tables; *t; t++)
+		for (rt = *t; rt->method; rt++) {
+			pt = &router_pats[router_npats++];
+			pt->rt = rt;
+			for (p = rt->pattern ? rt->pattern : ""; *p == '/'; p++)
+				;
+			while (*p) {
+				end = strchr(p, '/');
+				len = end ? (size_t)(end - p) : strlen(p);
+				if (pt->nsegs == ROUTER_MAX_SEGS) {
+					pt->nsegs = -1;
+					break;
+				}
+				if (len >= 2 && p[0] == '{' &&
+				    p[len - 1] == '}') {
+					pt->param |= 1u << pt->nsegs;
+					pt->seg[pt->nsegs++] =
+					    xstrndup(p + 1, len - 2);
+				} else
+					pt->seg[pt->nsegs++] = xstrndup(p, len);
+				for (p += len; *p == '/'; p++)
+					;
+			}
+		}
+}
+
+static void
+router_indexed(void)
+{
+	pthread_once(&router_once, router_index);
+}
+
+int
+router_nroutes(void)
+{
+	router_indexed();
+	return router_npats;
 }
 
 const struct route *
 router_route(int idx)
 {
-	const struct route	*const *t, *rt;
-
-	for (t = api_tables; *t; t++)
-		for (rt = *t; rt->method; rt++)
-			if (idx-- == 0)
-				return rt;
-	return NULL;
+	router_indexed();
+	return idx >= 0 && idx < router_npats ? router_pats[idx].rt : NULL;
 }
 
 int
@@ -148,48 +201,44 @@ router_split(char *p, char *segs[ROUTER_MAX_SEGS])
 	return *p ? -1 : n;
 }
 
-/* Match pattern against the request's segments, capturing {params}. */
+/*
+ * Match a route's pattern against the request's segments, capturing
+ * {params} (names owned by the index, values by the segments).  A capture
+ * takes any non-empty segment.
+ */
 static int
-router_match(const char *pattern, char *segs[], int nsegs, struct req *r)
+router_match(const struct router_pat *pt, char *segs[], int nsegs,
+    struct req *r)
 {
-	const char	*p = pattern, *end;
-	size_t		 len;
-	int		 i = 0;
+	int	i;
 
 	r->nparams = 0;
-	while (*p == '/')
-		p++;
-	while (*p) {
-		end = strchr(p, '/');
-		len = end ? (size_t)(end - p) : strlen(p);
-		if (i >= nsegs)
-			goto fail;
-		if (p[0] == '{' && p[len - 1] == '}') {
-			if (r->nparams >= REQ_MAX_PARAMS || segs[i][0] == '\0')
-				goto fail;
-			r->params[r->nparams].key = xstrndup(p + 1, len - 2);
+	if (pt->nsegs != nsegs)
+		return 0;
+	/* The last literal segments tell routes apart soonest. */
+	for (i = nsegs - 1; i >= 0; i--)
+		if (pt->param & (1u << i)) {
+			if (segs[i][0] == '\0')
+				return 0;
+		} else if (strcmp(pt->seg[i], segs[i]) != 0)
+			return 0;
+	for (i = 0; i < nsegs; i++)
+		if (pt->param & (1u << i)) {
+			if (r->nparams >= REQ_MAX_PARAMS) {
+				r->nparams = 0;
+				return 0;
+			}
+			r->params[r->nparams].key = pt->seg[i];
 			r->params[r->nparams].val = segs[i];
 			r->nparams++;
-		} else if (strlen(segs[i]) != len || strncmp(p, segs[i], len))
-			goto fail;
-		i++;
-		p += len;
-		while (*p == '/')
-			p++;
-	}
-	if (i == nsegs)
-		return 1;
-fail:
-	while (r->nparams > 0)
-		free((char *)(uintptr_t)r->params[--r->nparams].key);
-	return 0;
+		}
+	return 1;
 }
 
 static void
 router_free_params(struct req *r)
 {
-	while (r->nparams > 0)
-		free((char *)(uintptr_t)r->params[--r->nparams].key);
+	r->nparams = 0;
 }
 
 const struct route *
@@ -205,9 +254,9 @@ router_find(const char *method, const char *path)
 	if ((nsegs = router_split(p, segs)) >= 0) {
 		n = router_nroutes();
 		for (i = 0; i < n; i++) {
-			rt = router_route(i);
+			rt = router_pats[i].rt;
 			if (strcmp(rt->method, method) != 0 ||
-			    !router_match(rt->pattern, segs, nsegs, &r))
+			    !router_match(&router_pats[i], segs, nsegs, &r))
 				continue;
 			router_free_params(&r);
 			found = rt;
@@ -479,8 +528,8 @@ router_handle(struct req *r, struct resp *w, int *route_idx)
 	}
 	n = router_nroutes();
 	for (i = 0; i < n; i++) {
-		cand = router_route(i);
-		if (!router_match(cand->pattern, segs, nsegs, r))
+		cand = router_pats[i].rt;
+		if (!router_match(&router_pats[i], segs, nsegs, r))
 			continue;
 		if (strcmp(cand->method, r->method) != 0) {
 			method_miss = 1;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,6 +236,82 @@ test_core__jx_writer_matches_jansson(void **state)
 	}
 }
 
+/*
+ * The streaming writer (jx_put_*) gives the bytes jx_dump() gives for the
+ * same values: generated strings, extreme integers, ids, booleans, an
+ * object and an array with their commas; invalid UTF-8 is null, as
+ * json_string() refuses it.
+ */
+static void
+test_core__jx_put_matches_jansson(void **state)
+{
+	static const int64_t	 ints[] = { 0, -1, 1, 42, 1795963656,
+	    -9007199254740993LL, INT64_MAX, INT64_MIN };
+	struct buf		 b;
+	json_t			*o, *a, *j;
+	char			*want;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < 2000; i++) {
+		j = jx_gen_string();
+		buf_init(&b);
+		jx_put_str(&b, json_string_value(j));
+		want = jx_dump(j);
+		assert_string_equal(b.data, want);
+		free(want);
+		buf_free(&b);
+		json_decref(j);
+	}
+	o = json_object();
+	a = json_array();
+	buf_init(&b);
+	buf_addc(&b, '{');
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		char	key[16];
+
+		snprintf(key, sizeof(key), "i%zu", i);
+		jx_put_key(&b, key);
+		jx_put_int(&b, ints[i]);
+		json_object_set_new(o, key, json_integer(ints[i]));
+		snprintf(key, sizeof(key), "d%zu", i);
+		jx_put_key(&b, key);
+		jx_put_id(&b, ints[i], 0);
+		json_object_set_new(o, key, jx_id(ints[i]));
+	}
+	jx_put_key(&b, "grid");
+	jx_put_id(&b, 0, 1);
+	json_object_set_new(o, "grid", json_null());
+	jx_put_key(&b, "none");
+	jx_put_str(&b, NULL);
+	json_object_set_new(o, "none", jx_str_or_null(NULL));
+	jx_put_key(&b, "bad");
+	jx_put_str(&b, "a\xff");
+	json_object_set_new(o, "bad", json_null());
+	jx_put_key(&b, "t");
+	jx_put_bool(&b, 7);
+	json_object_set_new(o, "t", json_true());
+	jx_put_key(&b, "f");
+	jx_put_bool(&b, 0);
+	json_object_set_new(o, "f", json_false());
+	jx_put_key(&b, "list");
+	buf_addc(&b, '[');
+	for (i = 0; i < 3; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		jx_put_str(&b, "x\"y");
+		json_array_append_new(a, json_string("x\"y"));
+	}
+	buf_addc(&b, ']');
+	json_object_set_new(o, "list", a);
+	buf_addc(&b, '}');
+	want = jx_dump(o);
+	assert_string_equal(b.data, want);
+	free(want);
+	buf_free(&b);
+	json_decref(o);
+}
+
 static void
 test_core__jx_canonical(void **state)
 {
@@ -335,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_core__jx_strict),
 		cmocka_unit_test(test_core__jx_canonical),
 		cmocka_unit_test(test_core__jx_writer_matches_jansson),
+		cmocka_unit_test(test_core__jx_put_matches_jansson),
 		cmocka_unit_test(test_core__id_monotonic_unique),
 		cmocka_unit_test(test_core__id_node_bits),
 	};

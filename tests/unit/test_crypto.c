@@ -161,6 +161,36 @@ test_crypto__sm3_parts_split(void **state)
 	}
 }
 
+/*
+ * crypto_sm3_parts() hashes short messages with the native SM3 and long
+ * ones with OpenSSL: both agree with OpenSSL on every length around the
+ * switch and around block boundaries, whole and split in two.
+ */
+static void
+test_crypto__sm3_native_matches_openssl(void **state)
+{
+	struct crypto_part	 parts[2];
+	unsigned char		 msg[600], a[CRYPTO_SM3_LEN];
+	unsigned char		 b[CRYPTO_SM3_LEN], c[CRYPTO_SM3_LEN];
+	size_t			 n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)(i * 31 + 7);
+	for (n = 0; n <= sizeof(msg); n++) {
+		parts[0] = (struct crypto_part){ msg, n };
+		crypto_sm3_openssl_parts(parts, 1, a);
+		crypto_sm3_native_parts(parts, 1, b);
+		assert_memory_equal(a, b, sizeof(a));
+		crypto_sm3_parts(parts, 1, c);
+		assert_memory_equal(a, c, sizeof(a));
+		parts[0] = (struct crypto_part){ msg, n / 3 };
+		parts[1] = (struct crypto_part){ msg + n / 3, n - n / 3 };
+		crypto_sm3_parts(parts, 2, c);
+		assert_memory_equal(a, c, sizeof(a));
+	}
+}
+
 /* FIPS 180-2 appendix B examples. */
 static void
 test_crypto__sha256_vectors(void **state)
@@ -282,12 +312,27 @@ test_crypto__hmac_sm3(void **state)
 		}
 		parts[0] = (struct crypto_part){ ipad, 64 };
 		parts[1] = (struct crypto_part){ msg, strlen(msg) };
-		crypto_sm3_parts(parts, 2, inner);
+		crypto_sm3_openssl_parts(parts, 2, inner);
 		parts[0] = (struct crypto_part){ opad, 64 };
 		parts[1] = (struct crypto_part){ inner, sizeof(inner) };
-		crypto_sm3_parts(parts, 2, want);
+		crypto_sm3_openssl_parts(parts, 2, want);
 		crypto_hmac_sm3(key, klens[i], msg, strlen(msg), mac);
 		assert_memory_equal(mac, want, sizeof(mac));
+		/* Again (the key's states kept), and after another key. */
+		crypto_hmac_sm3(key, klens[i], msg, strlen(msg), mac);
+		assert_memory_equal(mac, want, sizeof(mac));
+		crypto_hmac_sm3("other", 5, msg, strlen(msg), mac);
+		crypto_hmac_sm3(key, klens[i], msg, strlen(msg), mac);
+		assert_memory_equal(mac, want, sizeof(mac));
+		/* A key differing in its last byte is another key. */
+		if (klens[i] > 0) {
+			key[klens[i] - 1] ^= 1;
+			crypto_hmac_sm3(key, klens[i], msg, strlen(msg), mac);
+			assert_memory_not_equal(mac, want, sizeof(mac));
+			key[klens[i] - 1] ^= 1;
+			crypto_hmac_sm3(key, klens[i], msg, strlen(msg), mac);
+			assert_memory_equal(mac, want, sizeof(mac));
+		}
 	}
 	crypto_hmac_sm3("key", 3, "abc", 3, mac);
 	assert_hex(mac, sizeof(mac),
@@ -1080,6 +1125,50 @@ test_crypto__seal_round_trip(void **state)
 }
 
 /*
+ * Opening under alternating keys (the thread keeps the last SM4 key's
+ * schedule and HMAC states) and into a caller's buffer.
+ */
+static void
+test_crypto__seal_keys_alternate(void **state)
+{
+	unsigned char	 k1[CRYPTO_SEAL_KEY_LEN], k2[CRYPTO_SEAL_KEY_LEN];
+	unsigned char	*s1, *s2, out[64];
+	const char	*m1 = "13800138000", *m2 = "110101199003077777";
+	struct err	 e;
+	size_t		 n1, n2, ol;
+	int		 i;
+
+	(void)state;
+	crypto_random(k1, sizeof(k1));
+	memcpy(k2, k1, sizeof(k2));
+	k2[3] ^= 0x10;		/* another SM4 key, the same MAC key */
+	assert_int_equal(crypto_seal(k1, m1, strlen(m1), &s1, &n1, NULL), 0);
+	assert_int_equal(crypto_seal(k2, m2, strlen(m2), &s2, &n2, NULL), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(crypto_open_into(k1, s1, n1, out, sizeof(out),
+		    &ol, NULL), 0);
+		assert_int_equal(ol, strlen(m1));
+		assert_memory_equal(out, m1, ol);
+		assert_int_equal(crypto_open_into(k2, s2, n2, out, sizeof(out),
+		    &ol, NULL), 0);
+		assert_int_equal(ol, strlen(m2));
+		assert_memory_equal(out, m2, ol);
+	}
+	/* The MAC passes under k2 (same MAC key), the text does not open. */
+	assert_int_equal(crypto_open_into(k2, s1, n1, out, sizeof(out), &ol,
+	    NULL), 0);
+	assert_memory_not_equal(out, m1, strlen(m1));
+	/* Exactly the room needed, and one byte less. */
+	assert_int_equal(crypto_open_into(k1, s1, n1, out, strlen(m1), &ol,
+	    NULL), 0);
+	err_clear(&e);
+	assert_int_equal(crypto_open_into(k1, s1, n1, out, strlen(m1) - 1,
+	    &ol, &e), ERR_INVALID);
+	free(s1);
+	free(s2);
+}
+
+/*
  * SM4-CTR known answer: with IV = P, the first keystream block is
  * SM4_K(P), which GB/T 32907-2016 appendix A gives for K = P =
  * 0123456789abcdeffedcba9876543210 as 681edf34d206965e86b3e94f536e4246.
@@ -1102,6 +1191,11 @@ test_crypto__seal_sm4_known_answer(void **state)
 	assert_int_equal(crypto_open(key, sealed, sizeof(sealed), &o, &ol,
 	    NULL), 0);
 	assert_int_equal(ol, 16);
+	assert_hex(o, 16, "00000000000000000000000000000000");
+	free(o);
+	/* Again under the same key: only the IV is set this time. */
+	assert_int_equal(crypto_open(key, sealed, sizeof(sealed), &o, &ol,
+	    NULL), 0);
 	assert_hex(o, 16, "00000000000000000000000000000000");
 	free(o);
 }
@@ -1153,6 +1247,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crypto__sm3_vectors),
 		cmocka_unit_test(test_crypto__sm3_parts_split),
+		cmocka_unit_test(test_crypto__sm3_native_matches_openssl),
 		cmocka_unit_test(test_crypto__sha256_vectors),
 		cmocka_unit_test(test_crypto__hmac_sha1_rfc2202),
 		cmocka_unit_test(test_crypto__hmac_sm3),
@@ -1174,6 +1269,7 @@ main(void)
 		cmocka_unit_test(test_crypto__sm2_save_load),
 		cmocka_unit_test(test_crypto__sm2_openssl_interop),
 		cmocka_unit_test(test_crypto__seal_round_trip),
+		cmocka_unit_test(test_crypto__seal_keys_alternate),
 		cmocka_unit_test(test_crypto__seal_sm4_known_answer),
 		cmocka_unit_test(test_crypto__seal_tamper),
 	};

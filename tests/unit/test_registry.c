@@ -868,6 +868,30 @@ test_registry__p1_seal_open_index(void **state)
 	assert_int_equal(pii_open(hex, &plain, &e), ERR_CRYPTO);
 	assert_int_equal(pii_open("zz", &plain, &e), ERR_CRYPTO);
 	assert_int_equal(pii_open("abc", &plain, &e), ERR_CRYPTO);
+	/* Into the caller's buffer: exactly the room, then a byte less. */
+	{
+		char	out[12];
+		size_t	n = 0;
+
+		assert_int_equal(pii_open_into(h2, out, sizeof(out), &n, &e),
+		    0);
+		assert_int_equal(n, 11);
+		assert_string_equal(out, "13800135678");
+		assert_int_equal(pii_open_into(h2, out, sizeof(out) - 1, &n,
+		    &e), ERR_CRYPTO);
+		assert_int_equal(pii_open_into(hex, out, sizeof(out), &n, &e),
+		    ERR_CRYPTO);
+		/* The masks into a buffer equal the allocating ones. */
+		assert_int_equal(pii_mask_into(PII_PHONE, "13812345678", 11,
+		    out), 11);
+		assert_string_equal(out, "138****5678");
+		assert_int_equal(pii_mask_into(PII_NAME, "张三", 6, out), 5);
+		assert_string_equal(out, "张**");
+		assert_int_equal(pii_mask_into(PII_NAME, "", 0, out), 0);
+		assert_string_equal(out, "");
+		assert_int_equal(pii_mask_into(PII_IDNO, "4403", 4, out), 4);
+		assert_string_equal(out, "****");
+	}
 	free(hex);
 	free(h2);
 	assert_int_equal(pii_index("phone", "13800135678", a, &e), 0);
