@@ -178,7 +178,7 @@ cli_import(int argc, char **argv)
 		goto out;
 	o.via = "cli";
 	o.max_rows = REGISTRY_IMPORT_ROWS_CLI;
-	o.batch = REGISTRY_IMPORT_BATCH;
+	o.batch = REGISTRY_IMPORT_TX_ROWS;
 	o.max_errors = 20;
 	o.on_reject = cli_import_reject;
 	cli_reg_actor(&who, "import");

@@ -3,7 +3,9 @@
  * verification.  Entries and the hashes of every complete aligned subtree
  * live in audit_entries and audit_nodes; appending one entry writes its
  * leaf and the nodes it completes (two rows on average), so any proof
- * needs O(log n) reads.  Rule IDs: L-1 (same transaction), L-2 (verify).
+ * needs O(log n) reads.  A batch (imports) writes the same rows, keeping
+ * the tree's right edge in memory and bumping the head once.  Rule IDs:
+ * L-1 (same transaction), L-2 (verify).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,10 @@
 
 static const char sql_head_bump[] =
     "UPDATE audit_head SET size = size + 1 WHERE id = 1 RETURNING size";
+static const char sql_head_lock[] =
+    "UPDATE audit_head SET size = size WHERE id = 1 RETURNING size";
+static const char sql_head_set[] =
+    "UPDATE audit_head SET size = ? WHERE id = 1 AND size = ?";
 static const char sql_head_size[] =
     "SELECT size FROM audit_head WHERE id = 1";
 static const char sql_entry_ins[] =
@@ -73,66 +79,207 @@ audit_put_node(struct store *st, int level, int64_t idx,
 	    STORE_ARGS(SV_I(level), SV_I(idx), SV_S(hex)), NULL, e);
 }
 
+/*
+ * ,"key":"s" as jx_dump() writes a json_string(s) set into an object: a
+ * NULL or invalid UTF-8 s makes no value, and json_object_set_new() then
+ * leaves the key out.
+ */
+static void
+audit_put_field(struct buf *b, const char *key, const char *s)
+{
+	size_t	n;
+
+	if (s == NULL || !str_utf8_valid(s, n = strlen(s)))
+		return;
+	jx_put_key(b, key);
+	jx_put_strn(b, s, n);
+}
+
+/*
+ * Write entry seq (its row, its leaf and the nodes it completes) with
+ * state (SM3 hex of the record, or NULL).  The left siblings come from
+ * edge (the batch's right edge of the tree) when it is given, else from
+ * audit_nodes; edge, when given, is advanced to the tree of seq + 1
+ * leaves.
+ */
+static int
+audit_put(struct store *st, struct actor *who, int64_t seq,
+    const char *action, const char *type, const char *id, const char *state,
+    unsigned char (*edge)[MERKLE_HASH_LEN], struct err *e)
+{
+	struct buf	 text;
+	char		*object = NULL;
+	char		 actor[24];
+	unsigned char	 h[MERKLE_HASH_LEN], left[MERKLE_HASH_LEN];
+	int64_t		 at, idx;
+	int		 level, rc;
+
+	buf_init(&text);
+	at = clock_now();
+	actor_audit_name(who, actor);
+	if (type != NULL)
+		object = xasprintf("%s/%s", type, id ? id : "");
+
+	/* Key order is the spec's; the stored text is what gets hashed.
+	 * The bytes are jx_dump() of the object these keys make. */
+	buf_addc(&text, '{');
+	jx_put_key(&text, "seq");
+	jx_put_int(&text, seq);
+	jx_put_key(&text, "at");
+	jx_put_int(&text, at);
+	audit_put_field(&text, "actor", actor);
+	audit_put_field(&text, "action", action);
+	audit_put_field(&text, "object", object);
+	audit_put_field(&text, "request_id", who->request_id);
+	audit_put_field(&text, "ip", who->ip);
+	audit_put_field(&text, "state", state);
+	buf_addc(&text, '}');
+
+	if ((rc = store_exec(st, sql_entry_ins, STORE_ARGS(SV_I(seq),
+	    SV_S(text.data), SV_I(at), SV_S(actor), SV_S(action),
+	    SV_S(object), SV_S(state)), NULL, e)) < 0)
+		goto out;
+	merkle_leaf_hash(crypto_sm3_parts, text.data, text.len, h);
+	if ((rc = audit_put_node(st, 0, seq, h, e)) < 0)
+		goto out;
+	/* Store every subtree this leaf completes. */
+	for (level = 1, idx = seq; (idx & 1) == 1; level++, idx >>= 1) {
+		if (edge != NULL)
+			memcpy(left, edge[level - 1], sizeof(left));
+		else if ((rc = audit_node(st, level - 1, idx - 1, left, e)) < 0)
+			goto out;
+		merkle_node_hash(crypto_sm3_parts, left, h, h);
+		if ((rc = audit_put_node(st, level, idx >> 1, h, e)) < 0)
+			goto out;
+	}
+	/* The subtrees below level are now inside the one just made. */
+	if (edge != NULL)
+		memcpy(edge[level - 1], h, sizeof(h));
+	who->audit_count++;
+	rc = 0;
+out:
+	buf_free(&text);
+	free(object);
+	return rc;
+}
+
 int
 audit_append(struct store *st, struct actor *who, const char *action,
     const char *type, const char *id, const json_t *record, struct err *e)
 {
-	json_t		*ent = NULL;
-	char		*text = NULL, *object = NULL;
-	char		 actor[24], state[AUDIT_HEX];
-	unsigned char	 h[MERKLE_HASH_LEN], left[MERKLE_HASH_LEN];
-	int64_t		 size, seq, at, idx;
-	int		 level, rc;
+	char	state[AUDIT_HEX];
+	int64_t	size;
+	int	rc;
 
 	if (!store_in_tx(st))
 		return err_set(e, ERR_INTERNAL, NULL,
 		    "audit entry outside a transaction");
 	if ((rc = store_query_int(st, sql_head_bump, STORE_NOARGS, &size,
 	    e)) < 0)
-		goto out;
-	seq = size - 1;
-	at = clock_now();
-	actor_audit_name(who, actor);
-	if (type != NULL)
-		object = xasprintf("%s/%s", type, id ? id : "");
-
-	/* Key order is the spec's; the stored text is what gets hashed. */
-	ent = json_object();
-	json_object_set_new(ent, "seq", json_integer(seq));
-	json_object_set_new(ent, "at", json_integer(at));
-	json_object_set_new(ent, "actor", json_string(actor));
-	json_object_set_new(ent, "action", json_string(action));
-	if (object)
-		json_object_set_new(ent, "object", json_string(object));
-	json_object_set_new(ent, "request_id", json_string(who->request_id));
-	json_object_set_new(ent, "ip", json_string(who->ip));
-	if (record) {
+		return rc;
+	if (record != NULL)
 		audit_state_hash(record, state);
-		json_object_set_new(ent, "state", json_string(state));
-	}
-	text = jx_dump(ent);
+	return audit_put(st, who, size - 1, action, type, id,
+	    record ? state : NULL, NULL, e);
+}
 
-	if ((rc = store_exec(st, sql_entry_ins, STORE_ARGS(SV_I(seq),
-	    SV_S(text), SV_I(at), SV_S(actor), SV_S(action), SV_S(object),
-	    record ? SV_S(state) : SV_N), NULL, e)) < 0)
-		goto out;
-	merkle_leaf_hash(crypto_sm3_parts, text, strlen(text), h);
-	if ((rc = audit_put_node(st, 0, seq, h, e)) < 0)
-		goto out;
-	/* Store every subtree this leaf completes. */
-	for (level = 1, idx = seq; (idx & 1) == 1; level++, idx >>= 1) {
-		if ((rc = audit_node(st, level - 1, idx - 1, left, e)) < 0)
-			goto out;
-		merkle_node_hash(crypto_sm3_parts, left, h, h);
-		if ((rc = audit_put_node(st, level, idx >> 1, h, e)) < 0)
-			goto out;
+int
+audit_batch_begin(struct store *st, struct audit_batch *b, struct err *e)
+{
+	int64_t	size;
+	int	level, rc;
+
+	memset(b, 0, sizeof(*b));
+	if (!store_in_tx(st))
+		return err_set(e, ERR_INTERNAL, NULL,
+		    "audit entry outside a transaction");
+	/* An update, not a select: PostgreSQL locks the head row here, so
+	 * that concurrent appenders queue behind the batch as they queue
+	 * behind a single append. */
+	if ((rc = store_query_int(st, sql_head_lock, STORE_NOARGS, &size,
+	    e)) < 0)
+		return rc;
+	/* The right edge: one complete subtree per bit of size. */
+	for (level = 0; level < 63 && (size >> level) != 0; level++) {
+		if (((size >> level) & 1) == 0)
+			continue;
+		if ((rc = audit_node(st, level, (size >> level) - 1,
+		    b->edge[level], e)) < 0)
+			return rc;
 	}
-	who->audit_count++;
-	rc = 0;
-out:
-	json_decref(ent);
-	free(text);
-	free(object);
+	b->st = st;
+	b->start = size;
+	b->size = size;
+	return 0;
+}
+
+static int
+audit_batch_put(struct audit_batch *b, struct actor *who,
+    const char *action, const char *type, const char *id, const char *state,
+    struct err *e)
+{
+	int	rc;
+
+	if (b->st == NULL || !store_in_tx(b->st))
+		return err_set(e, ERR_INTERNAL, NULL,
+		    "audit batch outside its transaction");
+	if ((rc = audit_put(b->st, who, b->size, action, type, id, state,
+	    b->edge, e)) < 0)
+		return rc;
+	b->size++;
+	return 0;
+}
+
+int
+audit_batch_append(struct audit_batch *b, struct actor *who,
+    const char *action, const char *type, const char *id,
+    const json_t *record, struct err *e)
+{
+	char	state[AUDIT_HEX];
+
+	if (record != NULL)
+		audit_state_hash(record, state);
+	return audit_batch_put(b, who, action, type, id,
+	    record ? state : NULL, e);
+}
+
+int
+audit_batch_append_canon(struct audit_batch *b, struct actor *who,
+    const char *action, const char *type, const char *id,
+    const char *canonical, struct err *e)
+{
+	char	state[AUDIT_HEX];
+
+	crypto_sm3_hex(canonical, strlen(canonical), state);
+	return audit_batch_put(b, who, action, type, id, state, e);
+}
+
+int
+audit_batch_append_id(struct audit_batch *b, struct actor *who,
+    const char *action, const char *type, int64_t id, const json_t *record,
+    struct err *e)
+{
+	char	tmp[24];
+
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
+	return audit_batch_append(b, who, action, type, tmp, record, e);
+}
+
+int
+audit_batch_end(struct audit_batch *b, struct err *e)
+{
+	int64_t	ch = 0;
+	int	rc = 0;
+
+	if (b->st != NULL && b->size != b->start) {
+		/* A single append in between would have taken a seq of the
+		 * batch and failed on it; the guard is for anything else. */
+		if ((rc = store_exec(b->st, sql_head_set, STORE_ARGS(
+		    SV_I(b->size), SV_I(b->start)), &ch, e)) == 0 && ch != 1)
+			rc = err_set(e, ERR_INTERNAL, NULL,
+			    "audit head moved during a batch");
+	}
+	memset(b, 0, sizeof(*b));
 	return rc;
 }
 

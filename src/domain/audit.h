@@ -30,6 +30,42 @@ int	audit_append(struct store *st, struct actor *who, const char *action,
 int	audit_append_id(struct store *st, struct actor *who, const char *action,
 	    const char *type, int64_t id, const json_t *record, struct err *e);
 
+/*
+ * Many appends in one transaction (imports): the same entries, nodes and
+ * head as the same audit_append() calls, with one head update for the
+ * batch and the tree's right edge kept here instead of read back.
+ * audit_batch_begin() locks the head and loads the edge inside the
+ * caller's open transaction; audit_batch_append() appends one entry like
+ * audit_append(); audit_batch_end() writes the new size (the batch is
+ * then closed whatever the result; ERR_INTERNAL if the head moved).
+ * No audit_append() may run on the same store between begin and end (its
+ * seq would collide with the batch's and fail).  A batch holds no
+ * resources: when the caller rolls back, it is simply dropped.
+ */
+struct audit_batch {
+	struct store	*st;
+	int64_t		 start;		/* size at begin */
+	int64_t		 size;		/* size after the entries so far */
+	/* edge[l]: the subtree of 2^l leaves ending at the edge, where bit l
+	 * of size is set. */
+	unsigned char	 edge[64][MERKLE_HASH_LEN];
+};
+
+int	audit_batch_begin(struct store *st, struct audit_batch *b,
+	    struct err *e);
+int	audit_batch_append(struct audit_batch *b, struct actor *who,
+	    const char *action, const char *type, const char *id,
+	    const json_t *record, struct err *e);
+/* Same, with the record given as its canonical text: byte for byte
+ * jx_canonical() of the record (compact, keys sorted). */
+int	audit_batch_append_canon(struct audit_batch *b, struct actor *who,
+	    const char *action, const char *type, const char *id,
+	    const char *canonical, struct err *e);
+int	audit_batch_append_id(struct audit_batch *b, struct actor *who,
+	    const char *action, const char *type, int64_t id,
+	    const json_t *record, struct err *e);
+int	audit_batch_end(struct audit_batch *b, struct err *e);
+
 /* SM3 hex of a record's canonical JSON (compact, keys sorted). */
 void	audit_state_hash(const json_t *record, char out[2 * CRYPTO_SM3_LEN + 1]);
 

@@ -6,8 +6,11 @@
  * matched to existing units by USCC in batches (one IN query for up to
  * REG_IMP_LOOKUP rows) and written with one audit entry per created or
  * changed unit, whose record is the unit's canonical record
- * (registry_unit_record), so `audit verify --deep` sees imported units as
- * it sees units made through the API.
+ * (registry_unit_record; for a created unit built from the values just
+ * written, reg_unit_record_created), so `audit verify --deep` sees
+ * imported units as it sees units made through the API.  The entries of
+ * one flush are appended as one audit batch (one head update, no node
+ * reads).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +116,7 @@ struct reg_imp {
 	struct reg_imp_seen		 seen;
 	struct reg_imp_row		*batch;
 	int				 nbatch;
+	int				 nmax;		/* rows a flush */
 	char				 by[24];
 	int64_t				 rows;
 	int64_t				 created;
@@ -123,6 +127,8 @@ struct reg_imp {
 	json_t				*warnings;
 	int				 truncated;
 	int				 own_tx;
+	struct audit_batch		 audit;		/* of this flush */
+	int				 audit_open;
 };
 
 static const char reg_imp_sql_towns[] =
@@ -658,9 +664,11 @@ reg_imp_decide(struct reg_imp *im, struct reg_imp_row *r,
 	return same ? RI_SAME : RI_UPDATE;
 }
 
+/* Write the legal representative; *sealed_out (may be NULL) gets the
+ * sealed value written. */
 static int
 reg_imp_legal(struct reg_imp *im, int64_t id, const char *legal,
-    struct err *e)
+    char **sealed_out, struct err *e)
 {
 	char	*sealed = NULL;
 	int	 rc;
@@ -670,23 +678,44 @@ reg_imp_legal(struct reg_imp *im, int64_t id, const char *legal,
 		return rc;
 	rc = store_exec(im->st, reg_imp_sql_legal, STORE_ARGS(SV_I(id),
 	    SV_S(sealed)), NULL, e);
+	if (rc == 0 && sealed_out != NULL) {
+		*sealed_out = sealed;
+		sealed = NULL;
+	}
 	free(sealed);
 	return rc;
 }
 
-/* Append the unit's audit entry with its canonical record (REG-017). */
+/*
+ * Append the unit's audit entry with its canonical record (REG-017):
+ * canon (its canonical text) when the caller built it from what it
+ * wrote, else the record read back.  The entries of one flush go through
+ * one audit batch.
+ */
 static int
 reg_imp_audit(struct reg_imp *im, const char *action, int64_t id,
-    struct err *e)
+    const char *canon, struct err *e)
 {
 	json_t	*rec = NULL;
 	char	 tmp[24];
 	int	 rc;
 
 	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
-	if ((rc = registry_unit_record(im->st, tmp, &rec, e)) < 0)
+	if (canon == NULL &&
+	    (rc = registry_unit_record(im->st, tmp, &rec, e)) < 0)
 		return rc;
-	rc = audit_append_id(im->st, im->who, action, "unit", id, rec, e);
+	if (!im->audit_open) {
+		if ((rc = audit_batch_begin(im->st, &im->audit, e)) < 0)
+			goto out;
+		im->audit_open = 1;
+	}
+	if (canon != NULL)
+		rc = audit_batch_append_canon(&im->audit, im->who, action,
+		    "unit", tmp, canon, e);
+	else
+		rc = audit_batch_append(&im->audit, im->who, action, "unit",
+		    tmp, rec, e);
+out:
 	json_decref(rec);
 	return rc;
 }
@@ -695,9 +724,10 @@ static int
 reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
     int legal_changed, struct err *e)
 {
-	char	key[REG_KEY_HEX];
-	int64_t	now = clock_now(), ch = 0;
-	int	rc;
+	struct reg_unit_new	 nu;
+	char			 key[REG_KEY_HEX], *sealed = NULL, *canon;
+	int64_t			 now = clock_now(), ch = 0;
+	int			 rc;
 
 	reg_name_key(r->name, key);
 	if (what == RI_CREATE) {
@@ -709,9 +739,26 @@ reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
 		    SV_S(r->reg_on[0] ? r->reg_on : NULL)), NULL, e)) < 0)
 			return rc;
 		if (r->legal != NULL &&
-		    (rc = reg_imp_legal(im, r->id, r->legal, e)) < 0)
+		    (rc = reg_imp_legal(im, r->id, r->legal, &sealed, e)) < 0)
 			return rc;
-		return reg_imp_audit(im, "unit.create", r->id, e);
+		/* The record of what was just written, not read back. */
+		memset(&nu, 0, sizeof(nu));
+		nu.id = r->id;
+		nu.name = r->name;
+		nu.uscc = r->uscc;
+		nu.address = r->address;
+		nu.town = r->town;
+		nu.industry = r->industry;
+		nu.created_by = im->by;
+		nu.registered_address = r->reg_address;
+		nu.registered_on = r->reg_on[0] ? r->reg_on : NULL;
+		nu.legal_sealed = sealed;
+		nu.at = now;
+		canon = reg_unit_record_created(&nu);
+		free(sealed);
+		rc = reg_imp_audit(im, "unit.create", r->id, canon, e);
+		free(canon);
+		return rc;
 	}
 	if ((rc = store_exec(im->st, reg_imp_sql_upd, STORE_ARGS(SV_S(r->name),
 	    SV_S(key), SV_S(r->address), SV_S(r->town),
@@ -723,9 +770,10 @@ reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
 	if (ch == 0)
 		return err_set(e, ERR_STALE, "uscc", "the unit changed while "
 		    "importing; import the file again (REG-016)");
-	if (legal_changed && (rc = reg_imp_legal(im, r->id, r->legal, e)) < 0)
+	if (legal_changed &&
+	    (rc = reg_imp_legal(im, r->id, r->legal, NULL, e)) < 0)
 		return rc;
-	return reg_imp_audit(im, "unit.update", r->id, e);
+	return reg_imp_audit(im, "unit.update", r->id, NULL, e);
 }
 
 static int
@@ -775,6 +823,11 @@ reg_imp_flush(struct reg_imp *im, struct err *e)
 		else
 			im->updated++;
 	}
+	if (im->audit_open) {
+		im->audit_open = 0;
+		if ((rc = audit_batch_end(&im->audit, e)) < 0)
+			goto out;
+	}
 	if (im->own_tx) {
 		im->own_tx = 0;
 		if ((rc = store_commit(im->st, e)) < 0)
@@ -782,6 +835,8 @@ reg_imp_flush(struct reg_imp *im, struct err *e)
 	}
 	rc = 0;
 out:
+	/* On failure the batch goes with the transaction. */
+	im->audit_open = 0;
 	if (rc < 0 && im->own_tx) {
 		store_rollback(im->st);
 		im->own_tx = 0;
@@ -982,7 +1037,8 @@ registry_import_units(struct store *st, struct actor *who, const char *p,
 	    (rc = store_exec(st, "PRAGMA cache_size = -131072", STORE_NOARGS,
 	    NULL, e)) < 0)
 		goto out;
-	im.batch = xcalloc(REGISTRY_IMPORT_BATCH, sizeof(*im.batch));
+	im.nmax = o->batch > 0 ? o->batch : REGISTRY_IMPORT_BATCH;
+	im.batch = xcalloc((size_t)im.nmax, sizeof(*im.batch));
 	while (csvread_next(cr, &row) == 1) {
 		if (!header) {
 			if ((rc = reg_imp_header(&im, &row, ignored, e)) < 0)
@@ -1033,7 +1089,7 @@ registry_import_units(struct store *st, struct actor *who, const char *p,
 			reg_imp_row_clear(&im.batch[im.nbatch]);
 			continue;
 		}
-		if (++im.nbatch == REGISTRY_IMPORT_BATCH &&
+		if (++im.nbatch == im.nmax &&
 		    (rc = reg_imp_flush(&im, e)) < 0)
 			goto out;
 	}

@@ -79,7 +79,11 @@ int	registry_class_record(struct store *st, const char *id, json_t **out,
 #define REGISTRY_IMPORT_ROWS_HTTP	50000		/* data rows a request */
 #define REGISTRY_IMPORT_ROWS_CLI	10000000	/* data rows a run */
 #define REGISTRY_IMPORT_ERRORS		1000		/* rejections reported */
-#define REGISTRY_IMPORT_BATCH		5000
+#define REGISTRY_IMPORT_BATCH		5000		/* rows a look-up flush */
+/* Rows a transaction of `firewarden import units`: every commit also
+ * writes back the index pages the rows touched (WAL frames and a
+ * checkpoint), so fewer, larger ones write each page fewer times. */
+#define REGISTRY_IMPORT_TX_ROWS		20000
 
 enum registry_import_mode {
 	REGISTRY_IMPORT_DRY_RUN,
@@ -90,10 +94,11 @@ struct registry_import_opts {
 	enum registry_import_mode	 mode;
 	const char			*via;		/* "http" or "cli" */
 	int64_t				 max_rows;	/* 0: ..._ROWS_HTTP */
-	/* 0: everything in the caller's open transaction.  > 0: no
-	 * transaction may be open; rows are committed every
-	 * REGISTRY_IMPORT_BATCH rows in transactions of their own (and on
-	 * SQLite the connection gets a 128 MB page cache meanwhile). */
+	/* 0: everything in the caller's open transaction (looked up and
+	 * written REGISTRY_IMPORT_BATCH rows at a time).  > 0: no
+	 * transaction may be open; rows are committed every batch rows in
+	 * transactions of their own (and on SQLite the connection gets a
+	 * 128 MB page cache meanwhile). */
 	int				 batch;
 	enum csvread_enc		 encoding;	/* CSVREAD_DETECT or forced */
 	size_t				 max_errors;	/* 0: ..._ERRORS */

@@ -365,6 +365,150 @@ test_audit__search(void **state)
 	json_decref(a);
 }
 
+/* The entries of a tree of n without their times (which differ by the
+ * second they were written in). */
+static json_t *
+entries_sans_at(struct store *st, int64_t n)
+{
+	struct err	 e;
+	json_t		*a = NULL, *out = json_array(), *ent;
+	int64_t		 i;
+	size_t		 k;
+	char		*s;
+
+	for (i = 0; i < n; i += 1000) {
+		assert_int_equal(audit_entries_json(st, i, i + 1000 < n ?
+		    i + 1000 : n, &a, &e), 0);
+		for (k = 0; k < json_array_size(a); k++) {
+			ent = json_loads(json_string_value(json_object_get(
+			    json_array_get(a, k), "entry")), 0, NULL);
+			assert_non_null(ent);
+			json_object_del(ent, "at");
+			s = jx_dump(ent);
+			json_array_append_new(out, json_string(s));
+			free(s);
+			json_decref(ent);
+		}
+		json_decref(a);
+	}
+	return out;
+}
+
+/* One thing and its entry: single (b == NULL) or into the batch b. */
+static void
+put_thing(struct fx *f, struct audit_batch *b, int i)
+{
+	struct actor	 who;
+	struct err	 e;
+	json_t		*rec;
+	char		 name[32], *canon;
+
+	actor_system(&who, "test");
+	snprintf(name, sizeof(name), "thing %d \"消防\"", i);
+	assert_int_equal(store_exec(f->st, "INSERT INTO things (id, name) "
+	    "VALUES (?, ?)", STORE_ARGS(SV_I(i + 1), SV_S(name)), NULL, &e), 0);
+	rec = thing_json(i + 1, name);
+	if (b == NULL)
+		assert_int_equal(audit_append_id(f->st, &who, "thing.create",
+		    "thing", i + 1, rec, &e), 0);
+	else if (i % 2 == 0)
+		assert_int_equal(audit_batch_append_id(b, &who, "thing.create",
+		    "thing", i + 1, rec, &e), 0);
+	else {
+		canon = jx_canonical(rec);
+		snprintf(name, sizeof(name), "%d", i + 1);
+		assert_int_equal(audit_batch_append_canon(b, &who,
+		    "thing.create", "thing", name, canon, &e), 0);
+		free(canon);
+	}
+	assert_int_equal(who.audit_count, 1);
+	json_decref(rec);
+}
+
+static void
+test_audit__batch_same_as_single(void **state)
+{
+	/* Batches of these sizes, starting at sizes with every kind of
+	 * right edge (0, odd, powers of two, one below). */
+	static const int	 runs[] = { 1, 2, 5, 8, 16, 1, 31, 64, 3, 100 };
+	struct fx		*f = *state, *g = NULL;
+	struct audit_batch	 b;
+	struct buf		 rep;
+	struct err		 e;
+	json_t			*ea, *eb, *sth;
+	int64_t			 size, na, nb;
+	size_t			 r;
+	int			 i = 0, k;
+
+	buf_init(&rep);
+	/* f: every entry alone; then g (a fresh store: on PostgreSQL the
+	 * same schema, made anew) the same in batches, one transaction each,
+	 * some with a single append before the batch. */
+	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
+		for (k = 0; k < runs[r]; k++, i++) {
+			assert_int_equal(store_begin(f->st, &e), 0);
+			put_thing(f, NULL, i);
+			assert_int_equal(store_commit(f->st, &e), 0);
+		}
+	assert_int_equal(audit_size(f->st, &size, &e), 0);
+	assert_int_equal(size, i);
+	ea = entries_sans_at(f->st, i);
+	assert_int_equal(store_query_int(f->st, "SELECT COUNT(*) FROM "
+	    "audit_nodes", STORE_NOARGS, &na, &e), 0);
+	assert_int_equal(fx_setup((void **)&g), 0);
+	for (i = 0, r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+		assert_int_equal(store_begin(g->st, &e), 0);
+		if (r % 3 == 2) {
+			put_thing(g, NULL, i);
+			k = 1;
+		} else
+			k = 0;
+		assert_int_equal(audit_batch_begin(g->st, &b, &e), 0);
+		for (; k < runs[r]; k++)
+			put_thing(g, &b, i + k);
+		assert_int_equal(audit_batch_end(&b, &e), 0);
+		assert_int_equal(store_commit(g->st, &e), 0);
+		i += runs[r];
+		/* A signed head at every size, checked by verify. */
+		assert_int_equal(audit_sign_head(g->st, g->key, 0, NULL, &e), 0);
+	}
+	assert_int_equal(audit_size(g->st, &size, &e), 0);
+	assert_int_equal(size, i);
+	/* Same entries (but for their times), same stored nodes, and a
+	 * trail that verifies leaf by leaf and node by node. */
+	eb = entries_sans_at(g->st, i);
+	assert_true(json_equal(ea, eb));
+	json_decref(ea);
+	json_decref(eb);
+	assert_int_equal(store_query_int(g->st, "SELECT COUNT(*) FROM "
+	    "audit_nodes", STORE_NOARGS, &nb, &e), 0);
+	assert_int_equal(na, nb);
+	assert_int_equal(verify(g, thing_types, &rep), 0);
+	/* Proofs read the nodes a batch wrote. */
+	assert_int_equal(audit_sth_json(g->st, -1, &sth, &e), 0);
+	json_decref(sth);
+	assert_int_equal(audit_inclusion_json(g->st, 7, i, &sth, &e), 0);
+	json_decref(sth);
+	assert_int_equal(audit_consistency_json(g->st, 13, i, &sth, &e), 0);
+	json_decref(sth);
+
+	/* An empty batch changes nothing; a rolled-back one leaves
+	 * nothing. */
+	assert_int_equal(store_begin(g->st, &e), 0);
+	assert_int_equal(audit_batch_begin(g->st, &b, &e), 0);
+	assert_int_equal(audit_batch_end(&b, &e), 0);
+	assert_int_equal(audit_batch_begin(g->st, &b, &e), 0);
+	put_thing(g, &b, i);
+	store_rollback(g->st);
+	assert_int_equal(audit_size(g->st, &size, &e), 0);
+	assert_int_equal(size, i);
+	assert_int_equal(verify(g, thing_types, &rep), 0);
+	/* L-1: no batch outside a transaction. */
+	assert_int_equal(audit_batch_begin(g->st, &b, &e), ERR_INTERNAL);
+	fx_teardown((void **)&g);
+	buf_free(&rep);
+}
+
 static int
 run(const char *url, const char *name)
 {
@@ -382,6 +526,8 @@ run(const char *url, const char *name)
 		cmocka_unit_test_setup_teardown(
 		    test_audit__verify_detects_bad_head, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit__search,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_audit__batch_same_as_single,
 		    fx_setup, fx_teardown),
 	};
 

@@ -1455,6 +1455,66 @@ test_registry_io__reg030_seed_valid_and_consistent(void **state)
 	(void)hr;
 }
 
+/*
+ * REG-017, REG-025: an import in transactions of its own (the CLI's way),
+ * several of them, with a record built from the values written rather
+ * than read back (every optional field given or not, text that needs
+ * escaping) and the tree's edge carried between entries: every unit has
+ * one entry, whose state is its canonical record (audit verify --deep),
+ * and the trail verifies node by node.
+ */
+static void
+test_registry_io__reg017_batched_import_records(void **state)
+{
+	struct fx			*f = *state;
+	struct registry_import_opts	 o;
+	struct err			 e;
+	struct buf			 csv;
+	json_t				*rep = NULL;
+	char				 u[19];
+	int64_t				 a0;
+	int				 i, pass;
+
+	memset(&o, 0, sizeof(o));
+	o.mode = REGISTRY_IMPORT_COMMIT;
+	o.via = "cli";
+	o.max_rows = REGISTRY_IMPORT_ROWS_CLI;
+	o.batch = 3;
+	for (pass = 0; pass < 2; pass++) {
+		buf_init(&csv);
+		buf_adds(&csv, "单位名称,统一社会信用代码,法定代表人,住所,经营场所,"
+		    "镇街,行业,成立日期\n");
+		for (i = 0; i < 11; i++) {
+			make_uscc(700 + (unsigned)i, u);
+			/* The second pass changes every third row. */
+			buf_printf(&csv, "\"公司%d \\ \"\"引号\"\"%s\",%s,%s,%s,%s,"
+			    "%s,%s,%s\n", i, pass && i % 3 == 0 ? " 新" : "",
+			    u, i % 2 ? "" : "张三丰",
+			    i % 3 == 1 ? "" : "东莞市虎门镇甲路1号",
+			    i % 4 == 2 && i % 3 != 1 ? "" :
+			    "东莞市虎门镇 甲路2号/é",
+			    i % 5 ? "虎门" : TOWN_A, i % 2 ? "C33" : "",
+			    i % 3 ? "2019-03-28" : "");
+		}
+		a0 = asize(f);
+		assert_int_equal(registry_import_units(f->st, &f->sys, csv.data,
+		    csv.len, &o, &rep, &e), 0);
+		assert_int_equal(jint(rep, "rejected"), 0);
+		assert_int_equal(jint(rep, "created"), pass ? 0 : 11);
+		assert_int_equal(jint(rep, "updated"), pass ? 4 : 0);
+		/* One entry a changed unit, and the import's own. */
+		assert_int_equal(asize(f), a0 + (pass ? 4 : 11) + 1);
+		json_decref(rep);
+		buf_free(&csv);
+		deep_verify(f->st);
+	}
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM units"), 11);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_entries WHERE "
+	    "action = 'unit.create'"), 11);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM unit_contacts WHERE "
+	    "role = 'legal_rep'"), 6);
+}
+
 static int
 run(const char *url, const char *name)
 {
@@ -1467,6 +1527,7 @@ run(const char *url, const char *name)
 		T(test_registry_io__reg026_reg027_import_report_and_idempotence),
 		T(test_registry_io__reg027_import_updates),
 		T(test_registry_io__reg025_import_scope_and_file_errors),
+		T(test_registry_io__reg017_batched_import_records),
 		T(test_registry_io__reg026_import_gb18030_and_town_names),
 		T(test_registry_io__reg029_export_csv),
 		T(test_registry_io__reg029_export_xlsx),
