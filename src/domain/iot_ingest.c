@@ -11,8 +11,11 @@
  * A context caches devices (by protocol and source, IOT_CACHE_TTL_S) and
  * the components already known with their last state, so that a steady
  * stream costs one insert per event; last_seen_at is written at most
- * every IOT_SEEN_FLUSH_S per device.  The caches are hints: what the
- * database says wins, and a failed batch drops them.
+ * every IOT_SEEN_FLUSH_S per device.  A device also keeps the targets
+ * ("S1.1.C655370") that may have an open condition, so that a normal
+ * report of another target does not look for conditions to clear.  The
+ * caches are hints: what the database says wins, and a failed batch
+ * drops them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,10 @@ struct iot_cdev {
 	int64_t		 loaded_us;	/* monotonic */
 	int64_t		 flushed;	/* last_seen_at written */
 	int		 open_conds;	/* open conditions but offline (hint) */
+	/* Hashes of the targets those may be at (a superset within the
+	 * cache's life); ntarg > IOT_TARG_MAX: too many to tell. */
+	uint64_t	*targ;
+	size_t		 ntarg;
 	int		 has_offline;
 	int		 unknown_kept;	/* frames of an unknown source kept */
 	/* this batch */
@@ -57,12 +64,19 @@ struct iot_ccomp {
 	int64_t		 dirtied;
 };
 
-/* Open addressing over pointers whose first member is their hash. */
+/*
+ * Open addressing over pointers whose first member is their hash; the
+ * hashes are kept beside the pointers too, so that a probe reads one
+ * array and follows only the pointer it is after.
+ */
 struct iot_map {
 	void		**slot;
+	uint64_t	 *hs;
 	size_t		  cap;
 	size_t		  n;
 };
+
+#define IOT_TARG_MAX	64
 
 struct iot_ingest {
 	struct store	*tuned;		/* the connection set up for ingest */
@@ -107,15 +121,18 @@ static void
 iot_map_grow(struct iot_map *m)
 {
 	void	**old = m->slot;
+	uint64_t *ohs = m->hs;
 	size_t	  ocap = m->cap, i;
 
 	m->cap = m->cap ? m->cap * 2 : 256;
 	m->slot = xcalloc(m->cap, sizeof(*m->slot));
+	m->hs = xcalloc(m->cap, sizeof(*m->hs));
 	m->n = 0;
 	for (i = 0; i < ocap; i++)
 		if (old[i] != NULL)
 			iot_map_put(m, old[i]);
 	free(old);
+	free(ohs);
 }
 
 static void
@@ -130,17 +147,46 @@ iot_map_put(struct iot_map *m, void *v)
 	    (m->cap - 1))
 		;
 	m->slot[i] = v;
+	m->hs[i] = h;
 	m->n++;
 }
 
+/* The first slot from which to look for h (the map may be empty). */
+static size_t
+iot_map_start(const struct iot_map *m, uint64_t h)
+{
+	return m->cap ? h & (m->cap - 1) : 0;
+}
+
+/* The next entry of hash h from slot *i on, or NULL. */
+static void *
+iot_map_next(const struct iot_map *m, uint64_t h, size_t *i)
+{
+	size_t	k;
+
+	if (m->cap == 0)
+		return NULL;
+	for (k = *i; m->slot[k] != NULL; k = (k + 1) & (m->cap - 1))
+		if (m->hs[k] == h) {
+			*i = (k + 1) & (m->cap - 1);
+			return m->slot[k];
+		}
+	*i = k;
+	return NULL;
+}
+
 static void
-iot_map_clear(struct iot_map *m)
+iot_map_clear(struct iot_map *m, int devs)
 {
 	size_t	i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap; i++) {
+		if (devs && m->slot[i] != NULL)
+			free(((struct iot_cdev *)m->slot[i])->targ);
 		free(m->slot[i]);
+	}
 	free(m->slot);
+	free(m->hs);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -153,8 +199,8 @@ iot_ingest_new(void)
 static void
 iot_ingest_drop(struct iot_ingest *x)
 {
-	iot_map_clear(&x->devs);
-	iot_map_clear(&x->comps);
+	iot_map_clear(&x->devs, 1);
+	iot_map_clear(&x->comps, 0);
 	x->ntouched = 0;
 	x->dq_head = x->dq_len = 0;
 }
@@ -172,11 +218,50 @@ iot_ingest_free(struct iot_ingest *x)
 
 /* Devices. */
 
+static uint64_t	iot_hash_text(const char *t);
+
+/* A target that may have an open condition. */
+static void
+iot_targ_add(struct iot_cdev *c, uint64_t h)
+{
+	size_t	i;
+
+	if (c->ntarg > IOT_TARG_MAX)
+		return;
+	for (i = 0; i < c->ntarg; i++)
+		if (c->targ[i] == h)
+			return;
+	if (c->ntarg == IOT_TARG_MAX) {
+		c->ntarg++;	/* too many: every target may have one */
+		return;
+	}
+	if (c->targ == NULL)
+		c->targ = xcalloc(IOT_TARG_MAX, sizeof(*c->targ));
+	c->targ[c->ntarg++] = h;
+}
+
+/* Whether the target of hash h may have an open condition. */
+static int
+iot_targ_may(const struct iot_cdev *c, uint64_t h)
+{
+	size_t	i;
+
+	if (c->open_conds <= 0)
+		return 0;
+	if (c->ntarg > IOT_TARG_MAX)
+		return 1;
+	for (i = 0; i < c->ntarg; i++)
+		if (c->targ[i] == h)
+			return 1;
+	return 0;
+}
+
 static int
 iot_cdev_load(struct store *st, struct iot_cdev *c, struct err *e)
 {
-	int64_t	n = 0;
-	int	rc;
+	struct store_rows	*r = NULL;
+	int64_t			 n = 0;
+	int			 rc;
 
 	c->loaded_us = clock_mono_us();
 	if ((rc = iot_dev_by_source(st, c->protocol, c->source, &c->dev,
@@ -194,12 +279,20 @@ iot_cdev_load(struct store *st, struct iot_cdev *c, struct err *e)
 		return 0;
 	}
 	c->flushed = c->dev.last_seen;
-	if ((rc = store_query_int(st, "SELECT COUNT(*) FROM iot_conditions "
+	c->open_conds = 0;
+	c->ntarg = 0;
+	if ((rc = store_query(st, "SELECT target FROM iot_conditions "
 	    "WHERE device_id = ? AND state IN ('pending', 'hazard', "
 	    "'restored') AND kind <> 'offline'", STORE_ARGS(SV_I(c->dev.id)),
-	    &n, e)) < 0)
+	    &r, e)) < 0)
 		return rc;
-	c->open_conds = (int)n;
+	while ((rc = store_next(r, e)) == 1) {
+		c->open_conds++;
+		iot_targ_add(c, iot_hash_text(store_text(r, 0)));
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
 	if ((rc = store_query_int(st, "SELECT COUNT(*) FROM iot_conditions "
 	    "WHERE device_id = ? AND kind = 'offline' AND state IN ('pending', "
 	    "'hazard', 'restored') AND state <> 'restored'", STORE_ARGS(
@@ -218,14 +311,10 @@ iot_cdev_get(struct store *st, struct iot_ingest *x, int protocol,
 	size_t		 i;
 	int		 rc;
 
-	for (i = x->devs.cap ? h & (x->devs.cap - 1) : 0; x->devs.cap &&
-	    x->devs.slot[i] != NULL; i = (i + 1) & (x->devs.cap - 1)) {
-		c = x->devs.slot[i];
-		if (c->h == h && c->protocol == protocol &&
-		    strcmp(c->source, source) == 0)
+	i = iot_map_start(&x->devs, h);
+	while ((c = iot_map_next(&x->devs, h, &i)) != NULL)
+		if (c->protocol == protocol && strcmp(c->source, source) == 0)
 			break;
-		c = NULL;
-	}
 	if (c == NULL) {
 		c = xcalloc(1, sizeof(*c));
 		c->h = h;
@@ -308,15 +397,12 @@ iot_comp_seen(struct store *st, struct iot_ingest *x, const struct iot_dev *d,
 	if (ev->sys_type < 0)
 		return 0;
 	h = iot_hash_comp(d->id, ev->sys_type, ev->sys_addr, ev->comp_addr);
-	for (i = x->comps.cap ? h & (x->comps.cap - 1) : 0; x->comps.cap &&
-	    x->comps.slot[i] != NULL; i = (i + 1) & (x->comps.cap - 1)) {
-		c = x->comps.slot[i];
-		if (c->h == h && c->device_id == d->id &&
-		    c->sys_type == ev->sys_type && c->sys_addr == ev->sys_addr &&
+	i = iot_map_start(&x->comps, h);
+	while ((c = iot_map_next(&x->comps, h, &i)) != NULL)
+		if (c->device_id == d->id && c->sys_type == ev->sys_type &&
+		    c->sys_addr == ev->sys_addr &&
 		    c->comp_addr == ev->comp_addr)
 			break;
-		c = NULL;
-	}
 	if (c != NULL && (dh == 0 || dh == c->desc)) {
 		if (ev->kind == IOT_EV_CONFIG || (c->kind == ev->kind &&
 		    c->state == state))
@@ -406,6 +492,7 @@ iot_rules_apply(struct store *st, struct actor *who, struct iot_cdev *c,
 	struct iot_target		 t;
 	unsigned			 present = ev->asserts, absent = ev->clears;
 	unsigned			 bit;
+	uint64_t			 kh;
 	char				 key[48];
 	int				 created = 0, opened, rc;
 
@@ -461,12 +548,16 @@ iot_rules_apply(struct store *st, struct actor *who, struct iot_cdev *c,
 			return rc;
 		c->open_conds += opened;
 		stats->conditions += (uint64_t)opened;
+		iot_targ_add(c, iot_hash_text(key));
 	}
-	/* Nothing open on this device: nothing to clear (the hint may be
+	/* Nothing open at this target: nothing to clear (the hints may be
 	 * high, never low, within the cache's life). */
-	if (absent && c->open_conds > 0 &&
-	    (rc = iot_cond_absent(st, who, &c->dev, absent, &t, at, e)) < 0)
-		return rc;
+	if (absent && c->open_conds > 0) {
+		kh = iot_hash_text(key);
+		if (iot_targ_may(c, kh) && (rc = iot_cond_absent(st, who,
+		    &c->dev, absent, &t, at, e)) < 0)
+			return rc;
+	}
 	return 0;
 }
 

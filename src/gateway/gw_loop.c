@@ -46,6 +46,7 @@ struct gw_conn {
 	int			 throttled;
 	int			 in_ready;	/* in the ready list */
 	int			 more;		/* more may be waiting */
+	int			 hup;		/* the device closed its side */
 	int			 closing;
 	int			 dirty;		/* replies to write */
 	unsigned char		*out;
@@ -65,6 +66,8 @@ struct gw_loop {
 						 * may be there too) */
 	size_t			 nready;
 	int64_t			 last_tick, last_sweep;
+	int64_t			 reply_s;	/* the time replies carry */
+	struct gb26875_time	 reply_time;
 	struct gb26875_frame	*frame;
 	struct iot_event	*ev;
 	size_t			 doff[GW_MAP_MAX];
@@ -200,15 +203,21 @@ static void
 gw_reply(struct gw_loop *l, struct gw_conn *c,
     const struct gb26875_header *rx, int cmd)
 {
-	struct gb26875_time	now;
 	unsigned char		out[GB26875_FRAME_MIN];
+	int64_t			now = clock_now();
 	size_t			n = 0;
 	int			rc;
 
-	gb26875_time_from_epoch(&now, clock_now(), NULL);
+	/* The time label of the second, converted once per second. */
+	if (now != l->reply_s) {
+		gb26875_time_from_epoch(&l->reply_time, now, NULL);
+		l->reply_s = now;
+	}
 	rc = cmd == GB26875_CMD_CONFIRM ?
-	    gb26875_encode_confirm(rx, &now, out, sizeof(out), &n, NULL) :
-	    gb26875_encode_deny(rx, &now, out, sizeof(out), &n, NULL);
+	    gb26875_encode_confirm(rx, &l->reply_time, out, sizeof(out), &n,
+	    NULL) :
+	    gb26875_encode_deny(rx, &l->reply_time, out, sizeof(out), &n,
+	    NULL);
 	if (rc < 0)
 		return;
 	if (gw_queue_out(c, out, n) < 0) {
@@ -333,6 +342,13 @@ gw_read(struct gw *g, struct gw_loop *l, struct gw_conn *c)
 				c->closing = 1;
 			}
 			budget -= (size_t)n < budget ? (size_t)n : budget;
+			/* Edge-triggered: a short read emptied the socket,
+			 * and what comes next is a new edge — no read just to
+			 * be told EAGAIN.  After a hang-up the end is read. */
+			if ((size_t)n < sizeof(l->rbuf) && !c->hup) {
+				c->more = 0;
+				return;
+			}
 			continue;
 		}
 		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
@@ -495,6 +511,8 @@ gw_loop_run(void *arg)
 				c->closing = 1;
 				gw_ready_add(l, c);
 			}
+			if (evs[k].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+				c->hup = 1;
 			if (evs[k].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP |
 			    EPOLLERR) && !c->throttled)
 				gw_ready_add(l, c);

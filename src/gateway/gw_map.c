@@ -8,10 +8,12 @@
  * serial and data (and, when the frame carries no usable time, the five
  * minutes it arrived in), so a frame resent is the same event.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/jx.h"
@@ -350,10 +352,10 @@ static const char *const gw_mqtt_kinds[] = { "alarm", "fault", "restore",
 
 /* The value in thousandths of the kind's unit from value and unit. */
 static int
-gw_mqtt_value(const char *kind, const json_t *v, const char *unit,
-    int64_t *out, struct err *e)
+gw_mqtt_value(const char *kind, double x, const char *unit, int64_t *out,
+    struct err *e)
 {
-	double	x = json_number_value(v), mul;
+	double	mul;
 
 	if (!isfinite(x) || fabs(x) > 1e9)
 		return err_set(e, ERR_INVALID, "value", "value out of range");
@@ -386,17 +388,235 @@ gw_mqtt_value(const char *kind, const json_t *v, const char *unit,
 	return 0;
 }
 
+/*
+ * The members of a message, as the checks see them: absent, a whole
+ * number, a real number, text, null, or something else.
+ */
+enum { MQ_TS, MQ_KIND, MQ_VALUE, MQ_UNIT, MQ_SEQ, MQ__N };
+enum { MQ_ABSENT, MQ_INT, MQ_REAL, MQ_STR, MQ_NULL, MQ_OTHER };
+
+struct gw_mq_val {
+	int		 t;
+	json_int_t	 i;
+	double		 d;
+	const char	*s;
+	char		 buf[24];	/* text read by gw_mq_fast */
+};
+
+static const char *const gw_mq_keys[] = { "ts", "kind", "value", "unit",
+    "seq", NULL };
+
+static const char *
+gw_mq_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/* A JSON number at *pp (its grammar exactly), as jansson reads it. */
+static int
+gw_mq_number(const char **pp, const char *end, struct gw_mq_val *v)
+{
+	const char	*p = *pp, *b = p;
+	char		 tmp[64], *te;
+	int		 real = 0, neg = 0;
+	size_t		 nd = 0;
+	json_int_t	 x = 0;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p >= end || *p < '0' || *p > '9')
+		return -1;
+	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
+		return -1;
+	for (; p < end && *p >= '0' && *p <= '9'; p++, nd++)
+		x = x * 10 + (*p - '0');
+	if (nd > 18)
+		return -1;	/* near the limits: the parser's words */
+	if (p < end && *p == '.') {
+		real = 1;
+		if (++p >= end || *p < '0' || *p > '9')
+			return -1;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		real = 1;
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return -1;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (!real) {
+		v->t = MQ_INT;
+		v->i = neg ? -x : x;
+		*pp = p;
+		return 0;
+	}
+	if ((size_t)(p - b) >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, b, (size_t)(p - b));
+	tmp[p - b] = '\0';
+	errno = 0;
+	v->d = strtod(tmp, &te);
+	if (*te != '\0' || ((v->d == HUGE_VAL || v->d == -HUGE_VAL) &&
+	    errno == ERANGE))
+		return -1;
+	v->t = MQ_REAL;
+	*pp = p;
+	return 0;
+}
+
+/*
+ * The usual message read without a JSON tree: an object of the known
+ * members, each once, numbers, null and short printable ASCII text
+ * without escapes.  -1 for anything else (the JSON parser then reads it
+ * and says what is wrong), so that both ways accept and refuse the same.
+ */
+static int
+gw_mq_fast(const char *p, size_t len, struct gw_mq_val *f)
+{
+	const char	*end = p + len, *k;
+	size_t		 kl, i, n;
+
+	for (i = 0; i < MQ__N; i++)
+		f[i].t = MQ_ABSENT;
+	p = gw_mq_ws(p, end);
+	if (p >= end || *p++ != '{')
+		return -1;
+	p = gw_mq_ws(p, end);
+	if (p < end && *p == '}')
+		goto close;
+	for (;;) {
+		if (p >= end || *p++ != '"')
+			return -1;
+		for (k = p; p < end && *p >= 'a' && *p <= 'z'; p++)
+			;
+		if (p >= end || *p != '"')
+			return -1;
+		kl = (size_t)(p++ - k);
+		for (i = 0; gw_mq_keys[i] != NULL; i++)
+			if (strlen(gw_mq_keys[i]) == kl &&
+			    memcmp(gw_mq_keys[i], k, kl) == 0)
+				break;
+		if (gw_mq_keys[i] == NULL || f[i].t != MQ_ABSENT)
+			return -1;	/* unknown, or twice */
+		p = gw_mq_ws(p, end);
+		if (p >= end || *p++ != ':')
+			return -1;
+		p = gw_mq_ws(p, end);
+		if (p >= end)
+			return -1;
+		if (*p == '"') {
+			for (n = 0, p++; p < end && *p != '"'; p++, n++)
+				if ((unsigned char)*p < 0x20 ||
+				    (unsigned char)*p > 0x7e || *p == '\\' ||
+				    n + 1 >= sizeof(f[i].buf))
+					return -1;
+			if (p >= end)
+				return -1;
+			memcpy(f[i].buf, p - n, n);
+			f[i].buf[n] = '\0';
+			f[i].s = f[i].buf;
+			f[i].t = MQ_STR;
+			p++;
+		} else if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+			f[i].t = MQ_NULL;
+			p += 4;
+		} else if (gw_mq_number(&p, end, &f[i]) < 0)
+			return -1;
+		p = gw_mq_ws(p, end);
+		if (p < end && *p == ',') {
+			p = gw_mq_ws(p + 1, end);
+			continue;
+		}
+		break;
+	}
+	if (p >= end || *p != '}')
+		return -1;
+close:
+	p = gw_mq_ws(p + 1, end);
+	return p == end ? 0 : -1;
+}
+
+static int
+gw_mq_is_num(const struct gw_mq_val *v)
+{
+	return v->t == MQ_INT || v->t == MQ_REAL;
+}
+
+/* The checks of a message's members into ev (after the topic's). */
+static int
+gw_mq_check(const struct gw_mq_val *f, struct iot_event *ev, struct err *e)
+{
+	const char	*kind, *unit = NULL;
+	int		 ki, rc;
+
+	kind = f[MQ_KIND].t == MQ_STR ? f[MQ_KIND].s : NULL;
+	for (ki = 0; kind != NULL && gw_mqtt_kinds[ki] != NULL; ki++)
+		if (strcmp(gw_mqtt_kinds[ki], kind) == 0)
+			break;
+	if (kind == NULL || gw_mqtt_kinds[ki] == NULL)
+		return err_set(e, ERR_INVALID, "kind", "kind must be alarm, "
+		    "fault, restore, pressure, leakage_current, temperature or "
+		    "heartbeat");
+	ev->kind = iot_kind_of(kind);
+	if (f[MQ_TS].t != MQ_INT || f[MQ_TS].i <= 0 ||
+	    f[MQ_TS].i > ((json_int_t)1 << 53))
+		return err_set(e, ERR_INVALID, "ts", "ts must be Unix time in "
+		    "milliseconds");
+	ev->device_at = f[MQ_TS].i / 1000;
+	if (f[MQ_SEQ].t == MQ_ABSENT && ev->kind != IOT_EV_HEARTBEAT)
+		return err_set(e, ERR_MISSING, "seq", "seq is required");
+	if (f[MQ_SEQ].t != MQ_ABSENT && (f[MQ_SEQ].t != MQ_INT ||
+	    f[MQ_SEQ].i < 0))
+		return err_set(e, ERR_INVALID, "seq", "seq must be a whole "
+		    "number from 0");
+	ev->dedup = f[MQ_SEQ].t != MQ_ABSENT ? f[MQ_SEQ].i : 0;
+	if (f[MQ_UNIT].t != MQ_ABSENT) {
+		if (f[MQ_UNIT].t != MQ_STR)
+			return err_set(e, ERR_TYPE, "unit", "unit must be text");
+		unit = f[MQ_UNIT].s;
+	}
+	if (ev->kind == IOT_EV_PRESSURE || ev->kind == IOT_EV_LEAKAGE ||
+	    ev->kind == IOT_EV_TEMPERATURE) {
+		if (!gw_mq_is_num(&f[MQ_VALUE]))
+			return err_set(e, ERR_MISSING, "value", "a %s needs a "
+			    "number value", kind);
+	} else if (f[MQ_VALUE].t != MQ_ABSENT && !gw_mq_is_num(&f[MQ_VALUE]) &&
+	    f[MQ_VALUE].t != MQ_NULL)
+		return err_set(e, ERR_TYPE, "value", "value must be a number");
+	if (gw_mq_is_num(&f[MQ_VALUE])) {
+		if ((rc = gw_mqtt_value(kind, f[MQ_VALUE].t == MQ_INT ?
+		    (double)f[MQ_VALUE].i : f[MQ_VALUE].d, unit, &ev->value,
+		    e)) < 0)
+			return rc;
+		ev->has_value = 1;
+	}
+	/* What a fault and a restore say about the device itself. */
+	if (ev->kind == IOT_EV_FAULT)
+		ev->asserts = IOT_C_FAULT;
+	else if (ev->kind == IOT_EV_RESTORE)
+		ev->clears = IOT_C_FAULT | IOT_C_POWER;
+	return 0;
+}
+
 int
 gw_map_mqtt(const char *topic, const void *payload, size_t len, int64_t at_ms,
     struct iot_event *ev, struct err *e)
 {
 	static const char pre[] = "fw/v1/devices/", post[] = "/events";
-	static const char *const keys[] = { "ts", "kind", "value", "unit",
-	    "seq", NULL };
-	const char	*id, *end, *k, *kind, *unit = NULL;
+	struct gw_mq_val f[MQ__N];
+	const char	*id, *end, *k;
 	json_t		*o = NULL, *v;
 	size_t		 n, i;
-	int		 rc = 0, ki;
+	int		 rc = 0;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->sys_type = ev->sys_addr = ev->comp_type = -1;
@@ -424,78 +644,42 @@ gw_map_mqtt(const char *topic, const void *payload, size_t len, int64_t at_ms,
 	if (len > 1024)
 		return err_set(e, ERR_TOO_LARGE, "payload", "payload over 1024 "
 		    "bytes");
+	/* The usual message, read directly; anything else through the
+	 * JSON parser, which tells what is wrong with it. */
+	if (gw_mq_fast(payload, len, f) == 0)
+		return gw_mq_check(f, ev, e);
 	if ((rc = jx_parse_body(payload, len, &o, e)) < 0)
 		return rc;
 	json_object_foreach(o, k, v) {
-		for (i = 0; keys[i] != NULL; i++)
-			if (strcmp(keys[i], k) == 0)
+		for (i = 0; gw_mq_keys[i] != NULL; i++)
+			if (strcmp(gw_mq_keys[i], k) == 0)
 				break;
-		if (keys[i] == NULL) {
+		if (gw_mq_keys[i] == NULL) {
 			rc = err_set(e, ERR_UNKNOWN_FIELD, k, "unknown field %s",
 			    k);
 			goto out;
 		}
 	}
-	kind = json_string_value(json_object_get(o, "kind"));
-	for (ki = 0; kind != NULL && gw_mqtt_kinds[ki] != NULL; ki++)
-		if (strcmp(gw_mqtt_kinds[ki], kind) == 0)
-			break;
-	if (kind == NULL || gw_mqtt_kinds[ki] == NULL) {
-		rc = err_set(e, ERR_INVALID, "kind", "kind must be alarm, fault, "
-		    "restore, pressure, leakage_current, temperature or "
-		    "heartbeat");
-		goto out;
+	for (i = 0; i < MQ__N; i++) {
+		v = json_object_get(o, gw_mq_keys[i]);
+		memset(&f[i], 0, sizeof(f[i]));
+		if (v == NULL)
+			f[i].t = MQ_ABSENT;
+		else if (json_is_integer(v)) {
+			f[i].t = MQ_INT;
+			f[i].i = json_integer_value(v);
+		} else if (json_is_real(v)) {
+			f[i].t = MQ_REAL;
+			f[i].d = json_real_value(v);
+		} else if (json_is_string(v)) {
+			f[i].t = MQ_STR;
+			f[i].s = json_string_value(v);
+		} else if (json_is_null(v))
+			f[i].t = MQ_NULL;
+		else
+			f[i].t = MQ_OTHER;
 	}
-	ev->kind = iot_kind_of(kind);
-	v = json_object_get(o, "ts");
-	if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
-	    json_integer_value(v) > ((json_int_t)1 << 53)) {
-		rc = err_set(e, ERR_INVALID, "ts", "ts must be Unix time in "
-		    "milliseconds");
-		goto out;
-	}
-	ev->device_at = json_integer_value(v) / 1000;
-	v = json_object_get(o, "seq");
-	if (v == NULL && ev->kind != IOT_EV_HEARTBEAT) {
-		rc = err_set(e, ERR_MISSING, "seq", "seq is required");
-		goto out;
-	}
-	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0)) {
-		rc = err_set(e, ERR_INVALID, "seq", "seq must be a whole number "
-		    "from 0");
-		goto out;
-	}
-	ev->dedup = v ? json_integer_value(v) : 0;
-	if ((v = json_object_get(o, "unit")) != NULL) {
-		if (!json_is_string(v)) {
-			rc = err_set(e, ERR_TYPE, "unit", "unit must be text");
-			goto out;
-		}
-		unit = json_string_value(v);
-	}
-	v = json_object_get(o, "value");
-	if (ev->kind == IOT_EV_PRESSURE || ev->kind == IOT_EV_LEAKAGE ||
-	    ev->kind == IOT_EV_TEMPERATURE) {
-		if (!json_is_number(v)) {
-			rc = err_set(e, ERR_MISSING, "value", "a %s needs a "
-			    "number value", kind);
-			goto out;
-		}
-	} else if (v != NULL && !json_is_number(v) && !json_is_null(v)) {
-		rc = err_set(e, ERR_TYPE, "value", "value must be a number");
-		goto out;
-	}
-	if (json_is_number(v)) {
-		if ((rc = gw_mqtt_value(kind, v, unit, &ev->value, e)) < 0)
-			goto out;
-		ev->has_value = 1;
-	}
-	/* What a fault and a restore say about the device itself. */
-	if (ev->kind == IOT_EV_FAULT)
-		ev->asserts = IOT_C_FAULT;
-	else if (ev->kind == IOT_EV_RESTORE)
-		ev->clears = IOT_C_FAULT | IOT_C_POWER;
-	rc = 0;
+	rc = gw_mq_check(f, ev, e);
 out:
 	json_decref(o);
 	return rc;
