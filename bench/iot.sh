@@ -12,11 +12,18 @@
 #      upper bound of "frame arrival to stored event" — the gateway's own
 #      histogram of receipt to commit, and the gateway's CPU time and peak
 #      RSS over the run.
+#      GW_ARGS: more options for both gateways (e.g. --batch-ms 100);
+#      BIN: another firewarden binary to measure (default $BUILD's).
 #   2. MQTT: mosquitto on 127.0.0.1, `firewarden gateway --mqtt`, MESSAGES
 #      (default 200 000) QoS 1 readings published by PUBLISHERS (default 2)
 #      bench/mqtt_pub.c processes to MQTT_DEVICES (default 1 000) device
 #      topics; messages stored per second, from the first publish to the
 #      last row stored.
+#   3. MQTT backlog: the same messages published while the gateway is
+#      away (its persistent session keeps them in mosquitto), then the
+#      gateway started: messages stored per second from its start to the
+#      last row, i.e. the ingest's own rate without the publishers
+#      sharing the cores (MQTT_BACKLOG=0 skips it).
 # Usage: bench/iot.sh   (BUILD=build DEVICES=5000 RATE=6 WINDOW=2 DURATION=20
 #                        MESSAGES=200000 MQTT_DEVICES=1000 PUBLISHERS=2)
 set -euo pipefail
@@ -29,9 +36,11 @@ DURATION=${DURATION:-20}
 MESSAGES=${MESSAGES:-200000}
 MQTT_DEVICES=${MQTT_DEVICES:-1000}
 PUBLISHERS=${PUBLISHERS:-2}
+GW_ARGS=${GW_ARGS:-}
+MQTT_BACKLOG=${MQTT_BACKLOG:-1}
 [ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=debugoptimized >/dev/null
 ninja -C "$BUILD" >/dev/null
-bin="$BUILD/firewarden"
+bin=${BIN:-$BUILD/firewarden}
 sim="$BUILD/bench/sim_gb26875"
 pub="$BUILD/bench/mqtt_pub"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fwiotbench.XXXXXX")
@@ -90,7 +99,7 @@ db="$tmp/gw.db"
 setup_db "$db" gb26875 "$DEVICES" "printf('%012X', 1048576 + k)"
 port=$(free_port)
 "$bin" gateway --listen "127.0.0.1:$port" --db "sqlite:$db" --keys "$tmp/keys" \
-	--stats 5 2>"$tmp/gw.log" &
+	--stats 5 $GW_ARGS 2>"$tmp/gw.log" &
 gw=$!
 pids+=("$gw")
 for _ in $(seq 100); do grep -q 'listening' "$tmp/gw.log" && break; sleep 0.1; done
@@ -112,7 +121,7 @@ print(f"events sent {s['events']}, confirmed frames {s['confirms']}/{s['frames']
 print(f"send -> confirm (stored) latency ms: p50 {s['latency_ms']['p50']}, p90 {s['latency_ms']['p90']}, "
       f"p99 {s['latency_ms']['p99']}, max {s['latency_ms']['max']}")
 print(f"gateway CPU {c1 - c0:.1f} s over {s['seconds']:.1f} s ({(c1 - c0) / s['seconds'] * 100:.0f} % of one core), "
-      f"peak RSS {sys.argv[6]}")
+      f"{(c1 - c0) / max(stored, 1) * 1e6:.1f} us per stored event, peak RSS {sys.argv[6]}")
 PY
 kill "$gw"
 wait "$gw" 2>/dev/null || true
@@ -134,7 +143,7 @@ CONF
 pids+=($!)
 sleep 0.5
 "$bin" gateway --mqtt "mqtt://127.0.0.1:$mport" --db "sqlite:$db" --keys "$tmp/keys" \
-	--stats 5 2>"$tmp/mq.log" &
+	--stats 5 $GW_ARGS 2>"$tmp/mq.log" &
 gw=$!
 pids+=("$gw")
 for _ in $(seq 100); do grep -q 'subscribed' "$tmp/mq.log" && break; sleep 0.1; done
@@ -167,7 +176,55 @@ for k in $(seq 0 $((PUBLISHERS - 1))); do echo "publisher $k: $(cat "$tmp/pub$k.
 echo "gateway:   $(grep 'gateway:' "$tmp/mq.log" | tail -1 | sed 's/.*gateway: //')"
 python3 -c "
 n, t0, t1, c0, c1 = $n, $t0, $t1, $cpu0, $cpu1
-print(f'stored {n} messages in {t1 - t0:.2f} s: {n / (t1 - t0):.0f} messages/s; gateway CPU {c1 - c0:.1f} s, peak RSS $(rss_of "$gw")')
+print(f'stored {n} messages in {t1 - t0:.2f} s: {n / (t1 - t0):.0f} messages/s; gateway CPU {c1 - c0:.1f} s '
+      f'({(c1 - c0) / max(n, 1) * 1e6:.1f} us per message), peak RSS $(rss_of "$gw")')
+"
+kill "$gw"
+wait "$gw" 2>/dev/null || true
+
+# --- 3. MQTT backlog ----------------------------------------------------------
+[ "$MQTT_BACKLOG" = 1 ] || exit 0
+echo
+echo "== MQTT backlog: $MESSAGES QoS 1 messages queued by mosquitto for a persistent session, then drained"
+db="$tmp/mqb.db"
+setup_db "$db" mqtt "$MQTT_DEVICES" "'bench-' || k"
+# The session is made, then the gateway goes away.
+"$bin" gateway --mqtt "mqtt://127.0.0.1:$mport?client_id=fw-bench" --db "sqlite:$db" \
+	--keys "$tmp/keys" --stats 5 $GW_ARGS 2>"$tmp/mqb0.log" &
+gw=$!
+pids+=("$gw")
+for _ in $(seq 100); do grep -q 'subscribed' "$tmp/mqb0.log" && break; sleep 0.1; done
+kill "$gw"
+wait "$gw" 2>/dev/null || true
+ppids=()
+for k in $(seq 0 $((PUBLISHERS - 1))); do
+	"$pub" "$mport" "$per" "$dper" 1 $((k * dper)) >"$tmp/pubb$k.json" &
+	ppids+=($!)
+done
+for p in "${ppids[@]}"; do wait "$p"; done
+t0=$(date +%s.%N)
+"$bin" gateway --mqtt "mqtt://127.0.0.1:$mport?client_id=fw-bench" --db "sqlite:$db" \
+	--keys "$tmp/keys" --stats 5 $GW_ARGS 2>"$tmp/mqb.log" &
+gw=$!
+pids+=("$gw")
+cpu0=0		# its whole CPU time, start-up included
+while :; do
+	n=$(sqlite3 "$db" 'PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM iot_events' | tail -1)
+	[ "$n" -ge "$MESSAGES" ] && break
+	t=$(date +%s.%N)
+	if python3 -c "import sys; sys.exit(0 if $t - $t0 > 120 else 1)"; then
+		echo "timeout: $n of $MESSAGES stored"
+		break
+	fi
+	sleep 0.2
+done
+t1=$(date +%s.%N)
+cpu1=$(cpu_of "$gw")
+for k in $(seq 0 $((PUBLISHERS - 1))); do echo "publisher $k: $(cat "$tmp/pubb$k.json")"; done
+python3 -c "
+n, t0, t1, c0, c1 = $n, $t0, $t1, $cpu0, $cpu1
+print(f'drained {n} queued messages in {t1 - t0:.2f} s from the gateway\'s start: {n / (t1 - t0):.0f} messages/s; '
+      f'gateway CPU {c1 - c0:.1f} s ({(c1 - c0) / max(n, 1) * 1e6:.1f} us per message), peak RSS $(rss_of "$gw")')
 "
 kill "$gw"
 wait "$gw" 2>/dev/null || true

@@ -128,7 +128,7 @@ gw_process(struct gw *g, struct store **st, struct iot_ingest *x,
 	struct iot_ingest_stats	 s;
 	struct err		 e;
 	int64_t			 now;
-	size_t			 i, wake = 0, lost = 0;
+	size_t			 i, wake = 0, lost = 0, mqtt = 0;
 	int			 rc, fails, *ok;
 
 	memset(&s, 0, sizeof(s));
@@ -184,6 +184,11 @@ gw_process(struct gw *g, struct store **st, struct iot_ingest *x,
 	}
 	now = clock_mono_us();
 	for (i = 0; i < b->nit; i++) {
+		/* an MQTT message is acknowledged once committed. */
+		if (b->it[i].slot == GW_MQTT_CONN) {
+			gw_mqtt_done(g, &b->it[i], ok[i]);
+			mqtt++;
+		}
 		if (!ok[i])
 			continue;
 		gw_lat_observe(now - b->it[i].arrival_us);
@@ -200,6 +205,8 @@ gw_process(struct gw *g, struct store **st, struct iot_ingest *x,
 	atomic_fetch_sub(&g->queued, b->nev);
 	if (wake > 0)
 		gw_loop_wake(g);
+	if (mqtt > 0)
+		gw_mqtt_wake(g);
 }
 
 static void *

@@ -18,6 +18,7 @@
 
 #define GW_LAT_BUCKETS	14
 #define GW_NO_CONN	UINT32_MAX
+#define GW_MQTT_CONN	(UINT32_MAX - 1)	/* an MQTT message (gen, pid) */
 #define GW_QUEUE_MAX	200000	/* events queued: the loop stops reading */
 
 /* Counters (monotonic) and gauges, shared by every thread. */
@@ -57,6 +58,7 @@ extern const int		gw_lat_ms[GW_LAT_BUCKETS];
 struct gw_item {
 	uint32_t		 slot, gen;	/* connection, or GW_NO_CONN */
 	struct gb26875_header	 hdr;		/* what the confirm answers */
+	uint16_t		 pid;		/* MQTT packet id */
 	uint32_t		 first, n;	/* its events in the batch */
 	int64_t			 arrival_us;
 	int			 confirm;	/* confirm once committed */
@@ -121,6 +123,10 @@ void	gw_loop_wake(struct gw *g);
 /* gw_mqtt.c */
 int	gw_mqtt_start(struct gw *g, struct err *e);
 void	gw_mqtt_stop(struct gw *g);
+/* An MQTT item's batch is over (ok: committed); from the ingest thread. */
+void	gw_mqtt_done(struct gw *g, const struct gw_item *it, int ok);
+/* Tell the MQTT thread that completions are waiting. */
+void	gw_mqtt_wake(struct gw *g);
 
 /* gw_map.c */
 #define GW_MAP_MAX	(GB26875_OBJ_MAX + 1)
