@@ -38,19 +38,12 @@
 #include "../core/log.h"
 #include "../core/mem.h"
 #include "../core/str.h"
+#include "../proto/mqtt.h"
 #include "gw_int.h"
 
 #define GW_MQTT_TOPIC		"fw/v1/devices/+/events"
 #define GW_MQTT_KEEPALIVE	30		/* seconds */
-#define GW_MQTT_PACKET_MAX	(1024 * 1024)	/* larger: protocol error */
 #define GW_MQTT_READ		(64 * 1024)
-
-/* Packet types (MQTT 3.1.1 §2.2.1). */
-enum {
-	MQ_CONNECT = 1, MQ_CONNACK = 2, MQ_PUBLISH = 3, MQ_PUBACK = 4,
-	MQ_SUBSCRIBE = 8, MQ_SUBACK = 9, MQ_PINGREQ = 12, MQ_PINGRESP = 13,
-	MQ_DISCONNECT = 14,
-};
 
 struct gw_mqtt {
 	char		 host[256];
@@ -129,71 +122,6 @@ gw_mqtt_url(struct gw_mqtt *q, const char *url, struct err *e)
 	return 0;
 }
 
-/* Encoding. */
-
-static void
-mq_u16(struct buf *b, unsigned v)
-{
-	unsigned char	c[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-
-	buf_add(b, c, 2);
-}
-
-static void
-mq_str(struct buf *b, const char *s)
-{
-	mq_u16(b, (unsigned)strlen(s));
-	buf_add(b, s, strlen(s));
-}
-
-/* The fixed header of a packet with n bytes after it. */
-static void
-mq_head(struct buf *b, unsigned first, size_t n)
-{
-	unsigned char	c[5];
-	size_t		k = 0;
-
-	c[k++] = (unsigned char)first;
-	do {
-		c[k] = (unsigned char)(n & 0x7F);
-		n >>= 7;
-		if (n > 0)
-			c[k] |= 0x80;
-		k++;
-	} while (n > 0);
-	buf_add(b, c, k);
-}
-
-static void
-mq_connect(struct gw_mqtt *q)
-{
-	struct buf	v;
-
-	buf_init(&v);
-	mq_str(&v, "MQTT");
-	buf_add(&v, "\x04", 1);				/* 3.1.1 */
-	buf_add(&v, q->persistent ? "\x00" : "\x02", 1);	/* clean */
-	mq_u16(&v, GW_MQTT_KEEPALIVE);
-	mq_str(&v, q->client_id);
-	mq_head(&q->wb, MQ_CONNECT << 4, v.len);
-	buf_add(&q->wb, v.data, v.len);
-	buf_free(&v);
-}
-
-static void
-mq_subscribe(struct gw_mqtt *q)
-{
-	struct buf	v;
-
-	buf_init(&v);
-	mq_u16(&v, 1);					/* packet id */
-	mq_str(&v, GW_MQTT_TOPIC);
-	buf_add(&v, "\x01", 1);				/* QoS 1 */
-	mq_head(&q->wb, MQ_SUBSCRIBE << 4 | 0x02, v.len);
-	buf_add(&q->wb, v.data, v.len);
-	buf_free(&v);
-}
-
 /* Connection. */
 
 static void
@@ -253,7 +181,8 @@ gw_mqtt_dial(struct gw_mqtt *q)
 	q->failed = 0;
 	q->acks_gen = q->gen;
 	pthread_mutex_unlock(&q->mu);
-	mq_connect(q);
+	mqtt_put_connect(&q->wb, q->client_id, !q->persistent,
+	    GW_MQTT_KEEPALIVE);
 	return 0;
 }
 
@@ -277,45 +206,37 @@ gw_mqtt_malformed(struct gw_mqtt *q, const char *topic, const struct err *e)
 		q->unlogged++;
 }
 
-/* A PUBLISH of n bytes after its fixed header (flags: its low nibble). */
+/* A PUBLISH (§3.3): queued, or -1 when it is not well formed. */
 static int
-gw_mqtt_publish(struct gw_mqtt *q, unsigned flags, const unsigned char *p,
-    size_t n)
+gw_mqtt_publish(struct gw_mqtt *q, const struct mqtt_packet *pk)
 {
+	struct mqtt_publish	 m;
 	struct iot_event	 ev;
 	struct gw_item		 it;
 	struct err		 e;
 	char			*topic;
-	size_t			 tl, off;
-	unsigned		 qos = flags >> 1 & 3, pid = 0;
 	int			 ok;
 
-	if (n < 2 || qos == 3 || (tl = (size_t)p[0] << 8 | p[1]) + 2 > n)
+	if (mqtt_publish_parse(pk, &m) < 0)
 		return -1;
-	off = 2 + tl;
-	if (qos > 0) {
-		if (off + 2 > n)
-			return -1;
-		pid = (unsigned)p[off] << 8 | p[off + 1];
-		off += 2;
-	}
-	topic = xmalloc(tl + 1);
-	memcpy(topic, p + 2, tl);
-	topic[tl] = '\0';
+	topic = xmalloc(m.topic_len + 1);
+	memcpy(topic, m.topic, m.topic_len);
+	topic[m.topic_len] = '\0';
 	atomic_fetch_add(&gw_m.mqtt_messages, 1);
 	err_clear(&e);
-	ok = strlen(topic) == tl && gw_map_mqtt(topic, (const char *)p + off,
-	    n - off, clock_now_ms(), &ev, &e) == 0;
+	ok = strlen(topic) == m.topic_len && gw_map_mqtt(topic,
+	    (const char *)m.payload, m.payload_len, clock_now_ms(), &ev,
+	    &e) == 0;
 	if (!ok)
 		gw_mqtt_malformed(q, topic, &e);
 	free(topic);
 	memset(&it, 0, sizeof(it));
 	it.slot = GW_MQTT_CONN;
 	it.gen = q->gen;
-	it.pid = (uint16_t)pid;
-	it.confirm = qos > 0;
-	it.arrival_us = clock_mono_us();
+	it.pid = (uint16_t)m.pid;
 	/* QoS 2 is never granted (the subscription asks for 1). */
+	it.confirm = m.qos > 0;
+	it.arrival_us = clock_mono_us();
 	if (ok || it.confirm)
 		gw_enqueue(q->g, &it, &ev, ok ? 1 : 0, NULL);
 	return 0;
@@ -325,42 +246,30 @@ gw_mqtt_publish(struct gw_mqtt *q, unsigned flags, const unsigned char *p,
 static int
 gw_mqtt_parse(struct gw_mqtt *q)
 {
-	size_t		 at = 0, len, k;
-	unsigned	 type, shift;
-	unsigned char	*p;
+	struct mqtt_packet	 pk;
+	size_t			 at = 0;
+	ssize_t			 n;
 
 	while (at < q->rlen) {
 		/* Back-pressure: the broker keeps what is not read. */
 		if (atomic_load(&q->g->queued) > GW_QUEUE_MAX)
 			break;
-		p = q->rb + at;
-		for (k = 1, len = 0, shift = 0; ; k++, shift += 7) {
-			if (k > 4)
-				return -1;
-			if (at + k >= q->rlen)
-				goto more;
-			len |= (size_t)(p[k] & 0x7F) << shift;
-			if (!(p[k] & 0x80))
-				break;
-		}
-		k++;
-		if (len > GW_MQTT_PACKET_MAX)
+		if ((n = mqtt_packet_next(q->rb + at, q->rlen - at, &pk)) < 0)
 			return -1;
-		if (at + k + len > q->rlen)
-			goto more;
-		type = p[0] >> 4;
-		switch (type) {
-		case MQ_CONNACK:
-			if (len != 2 || p[k + 1] != 0) {
+		if (n == 0)
+			break;
+		switch (pk.type) {
+		case MQTT_CONNACK:
+			if (pk.len != 2 || pk.body[1] != 0) {
 				log_warn("mqtt: connection refused (code %u)",
-				    len == 2 ? p[k + 1] : 255u);
+				    pk.len == 2 ? pk.body[1] : 255u);
 				return -1;
 			}
 			atomic_store(&gw_m.mqtt_connected, 1);
-			mq_subscribe(q);
+			mqtt_put_subscribe(&q->wb, 1, GW_MQTT_TOPIC, 1);
 			break;
-		case MQ_SUBACK:
-			if (len < 3 || p[k + 2] == 0x80) {
+		case MQTT_SUBACK:
+			if (pk.len < 3 || pk.body[2] == 0x80) {
 				log_warn("mqtt: subscription to %s refused",
 				    GW_MQTT_TOPIC);
 				return -1;
@@ -368,19 +277,18 @@ gw_mqtt_parse(struct gw_mqtt *q)
 			q->subscribed = 1;
 			log_info("mqtt: subscribed to %s", GW_MQTT_TOPIC);
 			break;
-		case MQ_PUBLISH:
-			if (gw_mqtt_publish(q, p[0] & 0x0F, p + k, len) < 0)
+		case MQTT_PUBLISH:
+			if (gw_mqtt_publish(q, &pk) < 0)
 				return -1;
 			break;
-		case MQ_PINGRESP:
+		case MQTT_PINGRESP:
 			q->ping_us = 0;
 			break;
 		default:
 			return -1;
 		}
-		at += k + len;
+		at += (size_t)n;
 	}
-more:
 	memmove(q->rb, q->rb + at, q->rlen - at);
 	q->rlen -= at;
 	return 0;
@@ -442,10 +350,8 @@ gw_mqtt_acks(struct gw_mqtt *q)
 	pthread_mutex_lock(&q->mu);
 	failed = q->failed;
 	if (!failed)
-		for (i = 0; i < q->nacks; i++) {
-			mq_head(&q->wb, MQ_PUBACK << 4, 2);
-			mq_u16(&q->wb, q->acks[i]);
-		}
+		for (i = 0; i < q->nacks; i++)
+			mqtt_put_puback(&q->wb, q->acks[i]);
 	q->nacks = 0;
 	pthread_mutex_unlock(&q->mu);
 	return failed ? -1 : 0;
@@ -502,7 +408,7 @@ gw_mqtt_run(void *arg)
 		}
 		if (q->ping_us == 0 && q->wb.len == 0 &&
 		    now - q->sent_us > GW_MQTT_KEEPALIVE * 500000LL) {
-			mq_head(&q->wb, MQ_PINGREQ << 4, 0);
+			mqtt_put_empty(&q->wb, MQTT_PINGREQ);
 			q->ping_us = now;
 		}
 		if (q->wb.len > 0 && gw_mqtt_flush(q) < 0)
@@ -510,7 +416,7 @@ gw_mqtt_run(void *arg)
 	}
 	if (q->fd >= 0) {
 		buf_reset(&q->wb);
-		mq_head(&q->wb, MQ_DISCONNECT << 4, 0);
+		mqtt_put_empty(&q->wb, MQTT_DISCONNECT);
 		gw_mqtt_flush(q);
 		gw_mqtt_close(q, NULL);
 	}
