@@ -21,6 +21,15 @@ export function formatDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 }
 
+/*
+ * Today in Asia/Shanghai (UTC+8, no daylight saving), as YYYY-MM-DD: the
+ * day every legal deadline and form default counts from, whatever the
+ * browser's own time zone (a browser on UTC is a day behind from 16:00).
+ */
+export function todayCN(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600e3).toISOString().slice(0, 10)
+}
+
 /* "town:441900003" -> "镇街 441900003"; names arrive with the registry. */
 export function formatJurisdiction(j: string | null | undefined, names?: Record<string, string>): string {
   if (!j)

@@ -694,12 +694,6 @@ export function needsDiscussion(c: Pick<Case, 'discussion_required'>): boolean {
   return truthy(c.discussion_required)
 }
 
-/* The local date's ISO form. */
-export function isoDate(d: Date): string {
-  const p = (n: number): string => (n < 10 ? '0' + n : String(n))
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
 /* An engine word ("no-penalty", "not-available", "statutory-range") as an i18n key part. */
 export function keyOf(s: string): string {
   return s.replace(/-/g, '_')

@@ -14,9 +14,10 @@ import type { Case } from '@/api/enforce'
 import { ApiError } from '@/api/http'
 import { t } from '@/i18n'
 import { clearFields, showError, success } from '@/utils/feedback'
-import { ACTION_PATH, STEP_FIELDS, blankStep, isoDate, stepBody, stepFieldOf, stepProblem } from './enforce'
+import { ACTION_PATH, STEP_FIELDS, blankStep, stepBody, stepFieldOf, stepProblem } from './enforce'
 import type { CaseAction } from './enforce'
 import { caseErrorText } from './errorText'
+import { todayCN } from '@/utils/format'
 
 /* The fields each step's dialog shows (CaseActionDialog.vue); the others have none. */
 const DIALOG_FIELDS: Partial<Record<CaseAction, readonly string[]>> = {
@@ -36,14 +37,14 @@ export function useCaseAction(extensionMax: () => number, onDone: (c: Case | nul
   const open = ref(false)
   const kind = ref<CaseAction>('notify')
   const kase = ref<Case | null>(null)
-  const form = reactive(blankStep(isoDate(new Date())))
+  const form = reactive(blankStep(todayCN()))
   const fieldErrors = reactive<Record<string, string>>({})
   const saving = ref(false)
 
   function show(a: CaseAction, c: Case): void {
     kind.value = a
     kase.value = c
-    Object.assign(form, blankStep(isoDate(new Date())))
+    Object.assign(form, blankStep(todayCN()))
     if (a === 'review')
       form.conclusion = 'approve'
     clearFields(fieldErrors)

@@ -17,21 +17,20 @@ import { t } from '@/i18n'
 import { useUserStore } from '@/store/user'
 import { saveBlob } from '@/utils/download'
 import { clearFields, showError, success } from '@/utils/feedback'
-import {
-  archiveDocuments, caseActions, caseClocks, caseDocuments, isoDate, needsJustification, amountCheck, timeline, violationBody, violationProblem,
-} from './enforce'
+import { archiveDocuments, caseActions, caseClocks, caseDocuments, needsJustification, amountCheck, timeline, violationBody, violationProblem } from './enforce'
 import type { CaseAction } from './enforce'
 import { useCaseAction } from './useCaseAction'
 import { useCalculator } from './useCalculator'
 import { useOfficerPicker } from './useOfficerPicker'
 import { caseErrorText } from './errorText'
+import { todayCN } from '@/utils/format'
 
 export interface MeasureRule { kind: string; name_zh: string; coercive: boolean; grounds?: string[] }
 
 export function useCaseDetail() {
   const route = useRoute()
   const user = useUserStore()
-  const today = isoDate(new Date())
+  const today = todayCN()
   const kase = ref<Case | null>(null)
   const payments = ref<Payment[]>([])
   const rules = ref<Record<string, unknown> | null>(null)

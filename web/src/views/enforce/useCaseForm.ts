@@ -20,13 +20,11 @@ import { useRegistryStore } from '@/store/registry'
 import { useUserStore } from '@/store/user'
 import { scopeOf } from '@/views/hazard/hazard'
 import { clearFields, showError, success } from '@/utils/feedback'
-import {
-  CASE_FORM_FIELDS, blankCaseForm, caseBody, caseFieldOf, caseFormProblem, isoDate, prefillFromQuery, violationBody,
-  violationProblem,
-} from './enforce'
+import { CASE_FORM_FIELDS, blankCaseForm, caseBody, caseFieldOf, caseFormProblem, prefillFromQuery, violationBody, violationProblem } from './enforce'
 import { useCalculator } from './useCalculator'
 import { useOfficerPicker } from './useOfficerPicker'
 import { caseErrorText } from './errorText'
+import { todayCN } from '@/utils/format'
 
 export interface AddedViolation {
   body: ViolationInput
@@ -36,7 +34,7 @@ export interface AddedViolation {
 export function useCaseForm() {
   const route = useRoute()
   const router = useRouter()
-  const today = isoDate(new Date())
+  const today = todayCN()
   const form = reactive(prefillFromQuery(blankCaseForm(today), route.query))
   const fieldErrors = reactive<Record<string, string>>({})
   const units = ref<UnitBrief[]>([])

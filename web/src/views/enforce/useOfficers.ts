@@ -11,8 +11,9 @@ import type { OfficerCert, OfficerConflict } from '@/api/enforce'
 import { ApiError } from '@/api/http'
 import { t } from '@/i18n'
 import { clearFields, showError, success } from '@/utils/feedback'
-import { isoDate } from './enforce'
+import {  } from './enforce'
 import { caseErrorText } from './errorText'
+import { todayCN } from '@/utils/format'
 
 export interface CertForm { user_id: string; cert_no: string; issued_on: string; valid_to: string }
 export interface ConflictForm { user_id: string; party: 'unit' | 'individual'; unit_id: string; party_name: string; relation: string; note: string; from_on: string; to_on: string }
@@ -59,7 +60,7 @@ export function conflictBody(f: ConflictForm) {
 }
 
 export function useOfficers() {
-  const today = isoDate(new Date())
+  const today = todayCN()
   const certs = ref<OfficerCert[]>([])
   const conflicts = ref<OfficerConflict[]>([])
   const loading = ref(false)

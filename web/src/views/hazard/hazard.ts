@@ -109,11 +109,6 @@ export function hazardExportFilename(format: ExportFormat, d: Date, base: string
   return `${base}-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}.${format}`
 }
 
-/* The ISO date of d in local time. */
-export function isoDate(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
-
 /* Tag colours of a hazard's status. */
 export function statusType(s: HazardStatus | string): 'danger' | 'warning' | 'primary' | 'info' | 'success' {
   switch (s) {

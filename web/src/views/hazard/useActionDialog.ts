@@ -20,13 +20,14 @@ import { t } from '@/i18n'
 import { clearFields, showError, success } from '@/utils/feedback'
 import { actionBody, actionFields, actionProblem, addDays, blankAction } from './actions'
 import type { ActionContext, ActionField, ActionForm, ActionKind, Value } from './actions'
-import { isoDate, scopeOf } from './hazard'
+import { scopeOf } from './hazard'
 import type { useCatalogue } from './useCatalogue'
+import { todayCN } from '@/utils/format'
 
 /* The limits a step's fields need: the catalogue's clocks, today, the listing levels of one's jurisdiction. */
 export function actionContext(cat: ReturnType<typeof useCatalogue>, jurisdiction: string | undefined,
   typeDays = 10): ActionContext {
-  const today = isoDate(new Date())
+  const today = todayCN()
   return {
     maxDays: cat.clock('max_deadline_days', 60),
     typeDays,

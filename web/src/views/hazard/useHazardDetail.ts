@@ -13,12 +13,11 @@ import type { Hazard, HazardTransfer, Listing, Seal } from '@/api/hazard'
 import { useUserStore } from '@/store/user'
 import { showError } from '@/utils/feedback'
 import type { ActionKind } from './actions'
-import {
-  fixSeals, hazardActions, isoDate, listingActions, recheckView, sealActions, sealsNeedFix, timeline, transferActions,
-} from './hazard'
+import { fixSeals, hazardActions, listingActions, recheckView, sealActions, sealsNeedFix, timeline, transferActions } from './hazard'
 import type { HazardAction } from './hazard'
 import { actionContext, useActionDialog } from './useActionDialog'
 import { useCatalogue } from './useCatalogue'
+import { todayCN } from '@/utils/format'
 
 export function useHazardDetail() {
   const route = useRoute()
@@ -26,7 +25,7 @@ export function useHazardDetail() {
   const cat = useCatalogue()
   const hazard = ref<Hazard | null>(null)
   const loading = ref(false)
-  const today = isoDate(new Date())
+  const today = todayCN()
   const can = (p: string): boolean => user.can(p)
 
   const actions = computed<HazardAction[]>(() => (hazard.value ? hazardActions(hazard.value, can) : []))

@@ -16,10 +16,11 @@ import { useRegistryStore } from '@/store/registry'
 import { useUserStore } from '@/store/user'
 import { showError } from '@/utils/feedback'
 import type { ActionKind } from './actions'
-import { csvText, hazardExportFilename, isoDate, listingActions } from './hazard'
+import { csvText, hazardExportFilename, listingActions } from './hazard'
 import { saveBlob } from './useHazardList'
 import { actionContext, useActionDialog } from './useActionDialog'
 import { useCatalogue } from './useCatalogue'
+import { todayCN } from '@/utils/format'
 
 export type BoardView = 'listed' | 'published'
 const PAGE = 20
@@ -63,7 +64,7 @@ export function useListingBoard() {
   const total = ref(0)
   const loading = ref(false)
   const exporting = ref(false)
-  const today = isoDate(new Date())
+  const today = todayCN()
 
   const boardPage = (off: number, limit: number) =>
     listListing({ status: status.value || undefined, level: level.value || undefined, offset: off, limit })

@@ -11,9 +11,10 @@ import type { Seal } from '@/api/hazard'
 import { useUserStore } from '@/store/user'
 import { showError } from '@/utils/feedback'
 import type { ActionKind } from './actions'
-import { isoDate, sealActions } from './hazard'
+import { sealActions } from './hazard'
 import { actionContext, useActionDialog } from './useActionDialog'
 import { useCatalogue } from './useCatalogue'
+import { todayCN } from '@/utils/format'
 
 export function useSealList() {
   const route = useRoute()
@@ -27,7 +28,7 @@ export function useSealList() {
   const rows = ref<Seal[]>([])
   const total = ref(0)
   const loading = ref(false)
-  const today = isoDate(new Date())
+  const today = todayCN()
 
   async function load(): Promise<void> {
     loading.value = true

@@ -12,9 +12,10 @@ import type { TransferBrief } from '@/api/hazard'
 import { useUserStore } from '@/store/user'
 import { showError } from '@/utils/feedback'
 import type { ActionKind } from './actions'
-import { isoDate, transferActions } from './hazard'
+import { transferActions } from './hazard'
 import { actionContext, useActionDialog } from './useActionDialog'
 import { useCatalogue } from './useCatalogue'
+import { todayCN } from '@/utils/format'
 
 /* Whose inbox this is: a department's, the town office's disputes, or a look at one's area. */
 export function inboxRole(can: (p: string) => boolean): 'dept' | 'town' | 'fire' {
@@ -39,7 +40,7 @@ export function useTransferInbox() {
   const rows = ref<TransferBrief[]>([])
   const total = ref(0)
   const loading = ref(false)
-  const today = isoDate(new Date())
+  const today = todayCN()
 
   async function load(): Promise<void> {
     loading.value = true

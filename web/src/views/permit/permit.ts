@@ -399,12 +399,6 @@ export function stepProblem(kind: Exclude<PermitAction, 'verify'>, f: StepForm):
   }
 }
 
-/* The local date's ISO form. */
-export function isoDate(d: Date): string {
-  const p = (n: number): string => (n < 10 ? '0' + n : String(n))
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
 /* What the server takes as a document (FILE-004): PDF, JPEG or PNG up to 20 MiB. */
 export const DOC_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const
 export const DOC_MAX_BYTES = 20 << 20
