@@ -433,10 +433,13 @@ gw_mq_number(const char **pp, const char *end, struct gw_mq_val *v)
 		return -1;
 	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
 		return -1;
+	/* Past 18 digits the JSON parser's words are wanted (and x would
+	 * overflow): stop adding up, refuse the fast path. */
 	for (; p < end && *p >= '0' && *p <= '9'; p++, nd++)
-		x = x * 10 + (*p - '0');
+		if (nd < 18)
+			x = x * 10 + (*p - '0');
 	if (nd > 18)
-		return -1;	/* near the limits: the parser's words */
+		return -1;
 	if (p < end && *p == '.') {
 		real = 1;
 		if (++p >= end || *p < '0' || *p > '9')
