@@ -10,12 +10,14 @@
  * unit-tested in enforce.spec.ts.
  */
 import { CASE_PROCEDURES, CASE_SORTS, CASE_SOURCES, CASE_STATUSES, DOC_KINDS, GROUNDS } from '@/api/enforce'
+import { PAGE_SIZES, listApiQuery, listUrlQuery, parseListQuery } from '@/views/shared/listQuery'
+import type { ListQueryOf, ListSpec } from '@/views/shared/listQuery'
 import type {
   ArchiveDocument, Case, CaseBrief, CaseInput, CaseQuery, CaseSource, CaseStep, DocKind, Ground, Harm, PartyType, Participant, Procedure,
   Range, SuggestInput, Suggestion, Tier, ViolationInput,
 } from '@/api/enforce'
 
-export const PAGE_SIZES = [10, 20, 50, 100]
+export { PAGE_SIZES }
 export const DEFAULT_SORT = '-created'
 export const FACTS_MAX = 4000
 export const TEXT_MAX = 2000
@@ -24,62 +26,25 @@ export const PARTICIPANTS_MIN = 3
 
 /* ---- the list ---------------------------------------------------------------- */
 
-export interface CaseListQuery {
-  q: string
-  status: string
-  procedure: string
-  source: string
-  town: string
-  overdue: boolean
-  sort: string
-  offset: number
-  limit: number
+/* The case list (filters: status, procedure, source). */
+const CASE_LIST: ListSpec<'status' | 'procedure' | 'source'> = {
+  filters: { status: CASE_STATUSES, procedure: CASE_PROCEDURES, source: CASE_SOURCES },
+  sorts: CASE_SORTS,
+  defaultSort: DEFAULT_SORT,
 }
 
-function oneOf(list: readonly string[], v: string): string {
-  return list.includes(v) ? v : ''
-}
-
+export type CaseListQuery = ListQueryOf<'status' | 'procedure' | 'source'>
 
 export function parseCaseQuery(q: Record<string, unknown>): CaseListQuery {
-  const str = (k: string): string => (typeof q[k] === 'string' ? (q[k] as string) : '')
-  const limit = Number(q.limit)
-  const offset = Number(q.offset)
-  return {
-    q: str('q').trim().slice(0, 100),
-    status: oneOf(CASE_STATUSES, str('status')),
-    procedure: oneOf(CASE_PROCEDURES, str('procedure')),
-    source: oneOf(CASE_SOURCES, str('source')),
-    town: /^\d{9}$/.test(str('town')) ? str('town') : '',
-    overdue: str('overdue') === '1' || str('overdue') === 'true',
-    sort: oneOf(CASE_SORTS, str('sort')) || DEFAULT_SORT,
-    limit: PAGE_SIZES.includes(limit) ? limit : 20,
-    offset: Number.isInteger(offset) && offset >= 0 ? offset : 0,
-  }
+  return parseListQuery(CASE_LIST, q)
 }
 
-const KEYS = ['q', 'status', 'procedure', 'source', 'town'] as const
-
 export function caseUrlQuery(q: CaseListQuery): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const k of KEYS)
-    if (q[k].trim()) out[k] = q[k].trim()
-  if (q.overdue) out.overdue = '1'
-  if (q.sort !== DEFAULT_SORT) out.sort = q.sort
-  if (q.offset) out.offset = String(q.offset)
-  if (q.limit !== 20) out.limit = String(q.limit)
-  return out
+  return listUrlQuery(CASE_LIST, q)
 }
 
 export function caseApiQuery(q: CaseListQuery): CaseQuery {
-  const out: CaseQuery = {}
-  for (const k of KEYS)
-    if (q[k].trim()) out[k] = q[k].trim()
-  if (q.overdue) out.overdue = '1'
-  out.sort = q.sort
-  out.offset = q.offset
-  out.limit = q.limit
-  return out
+  return listApiQuery(CASE_LIST, q)
 }
 
 /* The review queue (/cases/review): the cases waiting for 法制审核, oldest clock first. */

@@ -8,72 +8,38 @@
  * unit-tested in permit.spec.ts.
  */
 import { PERMIT_LIMITS, PERMIT_ROUTES, PERMIT_SORTS, PERMIT_STATUSES, VERIFY_STATUSES } from '@/api/permit'
+import { PAGE_SIZES, listApiQuery, listUrlQuery, parseListQuery } from '@/views/shared/listQuery'
+import type { ListQueryOf, ListSpec } from '@/views/shared/listQuery'
 import type {
   Permit, PermitBrief, PermitDocument, PermitInput, PermitQuery, PermitRoute, PermitRules, PermitStep, VerifyInput,
   VerifyItem,
 } from '@/api/permit'
 
-export const PAGE_SIZES = [10, 20, 50, 100]
+export { PAGE_SIZES }
 export const DEFAULT_SORT = '-created'
 
-/* The list's state as the URL keeps it. */
-export interface PermitListQuery {
-  q: string
-  status: string
-  route: string
-  verify_status: string
-  town: string
-  overdue: boolean
-  sort: string
-  offset: number
-  limit: number
+/* The permit list (filters: status, route, verify_status). */
+const PERMIT_LIST: ListSpec<'status' | 'route' | 'verify_status'> = {
+  filters: { status: PERMIT_STATUSES, route: PERMIT_ROUTES, verify_status: VERIFY_STATUSES },
+  sorts: PERMIT_SORTS,
+  defaultSort: DEFAULT_SORT,
 }
 
-function oneOf(list: readonly string[], v: string): string {
-  return list.includes(v) ? v : ''
-}
+/* The list's state as the URL keeps it. */
+export type PermitListQuery = ListQueryOf<'status' | 'route' | 'verify_status'>
 
 /* Route query -> list query, keeping only what the server accepts. */
 export function parsePermitQuery(q: Record<string, unknown>): PermitListQuery {
-  const str = (k: string): string => (typeof q[k] === 'string' ? (q[k] as string) : '')
-  const limit = Number(q.limit)
-  const offset = Number(q.offset)
-  return {
-    q: str('q').trim().slice(0, 100),
-    status: oneOf(PERMIT_STATUSES, str('status')),
-    route: oneOf(PERMIT_ROUTES, str('route')),
-    verify_status: oneOf(VERIFY_STATUSES, str('verify_status')),
-    town: /^\d{9}$/.test(str('town')) ? str('town') : '',
-    overdue: str('overdue') === '1' || str('overdue') === 'true',
-    sort: oneOf(PERMIT_SORTS, str('sort')) || DEFAULT_SORT,
-    limit: PAGE_SIZES.includes(limit) ? limit : 20,
-    offset: Number.isInteger(offset) && offset >= 0 ? offset : 0,
-  }
+  return parseListQuery(PERMIT_LIST, q)
 }
-
-const KEYS = ['q', 'status', 'route', 'verify_status', 'town'] as const
 
 /* List query -> route query: only what differs from the defaults. */
 export function permitUrlQuery(q: PermitListQuery): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const k of KEYS)
-    if (q[k].trim()) out[k] = q[k].trim()
-  if (q.overdue) out.overdue = '1'
-  if (q.sort !== DEFAULT_SORT) out.sort = q.sort
-  if (q.offset) out.offset = String(q.offset)
-  if (q.limit !== 20) out.limit = String(q.limit)
-  return out
+  return listUrlQuery(PERMIT_LIST, q)
 }
 
 export function permitApiQuery(q: PermitListQuery): PermitQuery {
-  const out: PermitQuery = {}
-  for (const k of KEYS)
-    if (q[k].trim()) out[k] = q[k].trim()
-  if (q.overdue) out.overdue = '1'
-  out.sort = q.sort
-  out.offset = q.offset
-  out.limit = q.limit
-  return out
+  return listApiQuery(PERMIT_LIST, q)
 }
 
 /* The verification tasks (PRM-009): pending, soonest and riskiest first. */
