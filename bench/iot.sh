@@ -92,6 +92,30 @@ SQL
 # CPU seconds (user + system) and peak RSS of a process.
 cpu_of() { awk '{print ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
 rss_of() { awk '/VmHWM/{print $2 " " $3}' "/proc/$1/status"; }
+# PUBLISHERS bench/mqtt_pub processes, per messages each, their reports
+# in $tmp/<$1>K.json; returns when all are acknowledged by mosquitto.
+publish_all() {
+	local k p ppids=()
+	for k in $(seq 0 $((PUBLISHERS - 1))); do
+		"$pub" "$mport" "$per" "$dper" 1 $((k * dper)) >"$tmp/$1$k.json" &
+		ppids+=($!)
+	done
+	for p in "${ppids[@]}"; do wait "$p"; done
+}
+# Until $db holds MESSAGES events (n: the count), at most 120 s after t0.
+wait_stored() {
+	local t
+	while :; do
+		n=$(sqlite3 "$db" 'PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM iot_events' | tail -1)
+		[ "$n" -ge "$MESSAGES" ] && break
+		t=$(date +%s.%N)
+		if python3 -c "import sys; sys.exit(0 if $t - $t0 > 120 else 1)"; then
+			echo "timeout: $n of $MESSAGES stored"
+			break
+		fi
+		sleep 0.2
+	done
+}
 
 # --- 1. GB/T 26875.3 gateway ------------------------------------------------
 echo "== GB/T 26875.3 gateway: $DEVICES devices, $RATE frames/s each, window $WINDOW, ${DURATION}s (SQLite)"
@@ -151,23 +175,9 @@ cpu0=$(cpu_of "$gw")
 t0=$(date +%s.%N)
 per=$((MESSAGES / PUBLISHERS))
 dper=$((MQTT_DEVICES / PUBLISHERS))
-ppids=()
-for k in $(seq 0 $((PUBLISHERS - 1))); do
-	"$pub" "$mport" "$per" "$dper" 1 $((k * dper)) >"$tmp/pub$k.json" &
-	ppids+=($!)
-done
-for p in "${ppids[@]}"; do wait "$p"; done
+publish_all pub
 MESSAGES=$((per * PUBLISHERS))
-while :; do
-	n=$(sqlite3 "$db" 'PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM iot_events' | tail -1)
-	[ "$n" -ge "$MESSAGES" ] && break
-	t=$(date +%s.%N)
-	if python3 -c "import sys; sys.exit(0 if $t - $t0 > 120 else 1)"; then
-		echo "timeout: $n of $MESSAGES stored"
-		break
-	fi
-	sleep 0.2
-done
+wait_stored
 t1=$(date +%s.%N)
 cpu1=$(cpu_of "$gw")
 kill -USR1 "$gw"
@@ -196,28 +206,14 @@ pids+=("$gw")
 for _ in $(seq 100); do grep -q 'subscribed' "$tmp/mqb0.log" && break; sleep 0.1; done
 kill "$gw"
 wait "$gw" 2>/dev/null || true
-ppids=()
-for k in $(seq 0 $((PUBLISHERS - 1))); do
-	"$pub" "$mport" "$per" "$dper" 1 $((k * dper)) >"$tmp/pubb$k.json" &
-	ppids+=($!)
-done
-for p in "${ppids[@]}"; do wait "$p"; done
+publish_all pubb
 t0=$(date +%s.%N)
 "$bin" gateway --mqtt "mqtt://127.0.0.1:$mport?client_id=fw-bench" --db "sqlite:$db" \
 	--keys "$tmp/keys" --stats 5 $GW_ARGS 2>"$tmp/mqb.log" &
 gw=$!
 pids+=("$gw")
 cpu0=0		# its whole CPU time, start-up included
-while :; do
-	n=$(sqlite3 "$db" 'PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM iot_events' | tail -1)
-	[ "$n" -ge "$MESSAGES" ] && break
-	t=$(date +%s.%N)
-	if python3 -c "import sys; sys.exit(0 if $t - $t0 > 120 else 1)"; then
-		echo "timeout: $n of $MESSAGES stored"
-		break
-	fi
-	sleep 0.2
-done
+wait_stored
 t1=$(date +%s.%N)
 cpu1=$(cpu_of "$gw")
 for k in $(seq 0 $((PUBLISHERS - 1))); do echo "publisher $k: $(cat "$tmp/pubb$k.json")"; done
