@@ -17,6 +17,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "../core/fdio.h"
 #include "../core/mem.h"
 #include "crypto.h"
 
@@ -91,24 +92,6 @@ out:
 	return rc;
 }
 
-/* Write all of p[0..n) to fd; 0 or -1 with errno set. */
-static int
-sm2_write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Write k's private key as unencrypted PKCS#8 PEM to path, which is
  * created with mode 0600 and must not exist (O_EXCL; a symbolic link is
@@ -142,7 +125,7 @@ crypto_sm2_save(const struct crypto_sm2 *k, const char *path, struct err *e)
 	}
 	created = 1;
 	/* The umask can only remove bits, but make the mode explicit. */
-	if (fchmod(fd, 0600) < 0 || sm2_write_all(fd, pem, (size_t)len) < 0 ||
+	if (fchmod(fd, 0600) < 0 || fd_write_all(fd, pem, (size_t)len) < 0 ||
 	    fsync(fd) < 0) {
 		rc = err_set(e, ERR_IO, NULL, "cannot write %s: %s", path,
 		    strerror(errno));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../core/clock.h"
+#include "../core/fdio.h"
 #include "../core/id.h"
 #include "../core/jx.h"
 #include "../core/mem.h"
@@ -258,13 +259,10 @@ static int
 files_blob_put(const char *sm3, const void *p, size_t n, struct err *e)
 {
 	struct err	 olde;
-	const char	*c = p;
 	unsigned char	*old = NULL;
 	char		*path = files_blob_path(sm3), *d1 = NULL, *d2 = NULL;
 	char		*tmp = NULL, *rnd = NULL;
 	size_t		 oldn = 0;
-	ssize_t		 w;
-	size_t		 done = 0;
 	int		 fd = -1, made, rc = 0;
 
 	/* Reused only when it still holds what its name says. */
@@ -289,14 +287,9 @@ files_blob_put(const char *sm3, const void *p, size_t n, struct err *e)
 		rc = files_io_err(e, "cannot create", tmp);
 		goto out;
 	}
-	while (done < n) {
-		if ((w = write(fd, c + done, n - done)) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = files_io_err(e, "cannot write", tmp);
-			goto out;
-		}
-		done += (size_t)w;
+	if (fd_write_all(fd, p, n) < 0) {
+		rc = files_io_err(e, "cannot write", tmp);
+		goto out;
 	}
 	if (fsync(fd) < 0) {
 		rc = files_io_err(e, "cannot fsync", tmp);
