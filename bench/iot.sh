@@ -164,14 +164,16 @@ max_queued_messages 0
 max_inflight_messages 0
 CONF
 /usr/sbin/mosquitto -c "$tmp/mosquitto.conf" 2>"$tmp/mosquitto.log" &
-pids+=($!)
+broker=$!
+pids+=("$broker")
 sleep 0.5
 "$bin" gateway --mqtt "mqtt://127.0.0.1:$mport" --db "sqlite:$db" --keys "$tmp/keys" \
 	--stats 5 $GW_ARGS 2>"$tmp/mq.log" &
 gw=$!
 pids+=("$gw")
-for _ in $(seq 100); do grep -q 'subscribed' "$tmp/mq.log" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs 'subscribed' "$tmp/mq.log" && break; sleep 0.1; done
 cpu0=$(cpu_of "$gw")
+bcpu0=$(cpu_of "$broker")
 t0=$(date +%s.%N)
 per=$((MESSAGES / PUBLISHERS))
 dper=$((MQTT_DEVICES / PUBLISHERS))
@@ -180,6 +182,7 @@ MESSAGES=$((per * PUBLISHERS))
 wait_stored
 t1=$(date +%s.%N)
 cpu1=$(cpu_of "$gw")
+bcpu1=$(cpu_of "$broker")
 kill -USR1 "$gw"
 sleep 0.5
 for k in $(seq 0 $((PUBLISHERS - 1))); do echo "publisher $k: $(cat "$tmp/pub$k.json")"; done
@@ -187,7 +190,8 @@ echo "gateway:   $(grep 'gateway:' "$tmp/mq.log" | tail -1 | sed 's/.*gateway: /
 python3 -c "
 n, t0, t1, c0, c1 = $n, $t0, $t1, $cpu0, $cpu1
 print(f'stored {n} messages in {t1 - t0:.2f} s: {n / (t1 - t0):.0f} messages/s; gateway CPU {c1 - c0:.1f} s '
-      f'({(c1 - c0) / max(n, 1) * 1e6:.1f} us per message), peak RSS $(rss_of "$gw")')
+      f'({(c1 - c0) / max(n, 1) * 1e6:.1f} us per message), peak RSS $(rss_of "$gw"); '
+      f'mosquitto CPU {$bcpu1 - $bcpu0:.1f} s')
 "
 kill "$gw"
 wait "$gw" 2>/dev/null || true

@@ -132,6 +132,21 @@ mqtt_put_subscribe(struct buf *b, unsigned pid, const char *filter,
 }
 
 void
+mqtt_put_publish(struct buf *b, const char *topic, size_t topic_len,
+    unsigned qos, unsigned pid, const void *payload, size_t payload_len)
+{
+	/* §3.3.1: DUP 0, RETAIN 0; §3.3.2: the topic, then a packet id
+	 * only when QoS > 0. */
+	mqtt_head(b, MQTT_PUBLISH << 4 | (qos & 3) << 1,
+	    2 + topic_len + (qos > 0 ? 2 : 0) + payload_len);
+	mqtt_u16(b, (unsigned)topic_len);
+	buf_add(b, topic, topic_len);
+	if (qos > 0)
+		mqtt_u16(b, pid);
+	buf_add(b, payload, payload_len);
+}
+
+void
 mqtt_put_puback(struct buf *b, unsigned pid)
 {
 	mqtt_head(b, MQTT_PUBACK << 4, 2);

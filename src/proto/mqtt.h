@@ -1,9 +1,10 @@
 /*
  * MQTT 3.1.1 packets, the part a QoS 1 subscriber needs (OASIS MQTT
  * 3.1.1, §2 and §3): splitting a byte stream into packets, reading a
- * PUBLISH, and writing CONNECT, SUBSCRIBE, PUBACK, PINGREQ and
+ * PUBLISH, and writing CONNECT, SUBSCRIBE, PUBLISH, PUBACK, PINGREQ and
  * DISCONNECT.  Pure: no I/O, src/core only; the gateway's client
- * (src/gateway/gw_mqtt.c) and the fuzz target use it.
+ * (src/gateway/gw_mqtt.c), the fuzz target and the benchmark's
+ * publisher (bench/mqtt_pub.c) use it.
  */
 #ifndef FW_MQTT_H
 #define FW_MQTT_H
@@ -59,6 +60,11 @@ void	mqtt_put_connect(struct buf *b, const char *client_id, int clean,
 	    unsigned keepalive_s);
 void	mqtt_put_subscribe(struct buf *b, unsigned pid, const char *filter,
 	    unsigned qos);
+/* A PUBLISH (§3.3) with DUP and RETAIN 0; pid is written when qos > 0.
+ * topic_len must fit 16 bits. */
+void	mqtt_put_publish(struct buf *b, const char *topic, size_t topic_len,
+	    unsigned qos, unsigned pid, const void *payload,
+	    size_t payload_len);
 void	mqtt_put_puback(struct buf *b, unsigned pid);
 /* A packet with no body: PINGREQ, DISCONNECT. */
 void	mqtt_put_empty(struct buf *b, enum mqtt_type type);

@@ -151,6 +151,49 @@ test_mqtt__publish_parse(void **state)
 	}
 }
 
+/* A PUBLISH written is the bytes of §3.3 and reads back the same, at
+ * QoS 0 and 1 and with a remaining length past one byte. */
+static void
+test_mqtt__publish_round_trip(void **state)
+{
+	static const unsigned char	q1[] = { 0x32, 0x0A, 0x00, 0x03, 'a',
+	    '/', 'b', 0x12, 0x34, '{', '}', '!' };
+	static const unsigned char	q0[] = { 0x30, 0x06, 0x00, 0x01, 't',
+	    'x', 'y', 'z' };
+	char				big[300];
+	struct buf			b;
+	struct mqtt_packet		pk;
+	struct mqtt_publish		m;
+
+	(void)state;
+	buf_init(&b);
+	mqtt_put_publish(&b, "a/b", 3, 1, 0x1234, "{}!", 3);
+	assert_int_equal(b.len, sizeof(q1));
+	assert_memory_equal(b.data, q1, sizeof(q1));
+	buf_reset(&b);
+	mqtt_put_publish(&b, "t", 1, 0, 0x1234, "xyz", 3);
+	assert_int_equal(b.len, sizeof(q0));
+	assert_memory_equal(b.data, q0, sizeof(q0));
+	buf_reset(&b);
+	memset(big, 'p', sizeof(big));
+	mqtt_put_publish(&b, "fw/v1/devices/d/events", 22, 1, 65535, big,
+	    sizeof(big));
+	/* 2 + 22 + 2 + 300 = 326: two length bytes 0xC6 0x02. */
+	assert_int_equal(b.len, 1 + 2 + 326);
+	assert_int_equal((unsigned char)b.data[1], 0xC6);
+	assert_int_equal((unsigned char)b.data[2], 0x02);
+	assert_int_equal(mqtt_packet_next((const unsigned char *)b.data, b.len,
+	    &pk), (ssize_t)b.len);
+	assert_int_equal(mqtt_publish_parse(&pk, &m), 0);
+	assert_int_equal(m.qos, 1);
+	assert_int_equal(m.pid, 65535);
+	assert_int_equal(m.topic_len, 22);
+	assert_memory_equal(m.topic, "fw/v1/devices/d/events", 22);
+	assert_int_equal(m.payload_len, sizeof(big));
+	assert_memory_equal(m.payload, big, sizeof(big));
+	buf_free(&b);
+}
+
 /* The bytes the gateway writes (§3.1, §3.4, §3.8, §3.12, §3.14). */
 static void
 test_mqtt__encoded_bytes(void **state)
@@ -200,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_mqtt__refused_lengths),
 		cmocka_unit_test(test_mqtt__stream_cut_anywhere),
 		cmocka_unit_test(test_mqtt__publish_parse),
+		cmocka_unit_test(test_mqtt__publish_round_trip),
 		cmocka_unit_test(test_mqtt__encoded_bytes),
 	};
 
