@@ -65,6 +65,41 @@ store_url(const struct store *st)
 	return st->url;
 }
 
+void
+store_keep_reads(struct store *st)
+{
+	if (st->ops->keep_reads != NULL)
+		st->ops->keep_reads(st->conn);
+}
+
+void
+store_enter(struct store *st)
+{
+	if (st->ops->enter != NULL)
+		st->ops->enter(st->conn);
+}
+
+void
+store_leave(struct store *st)
+{
+	if (st->ops->leave != NULL)
+		st->ops->leave(st->conn);
+}
+
+void
+store_release_idle(int64_t idle_us)
+{
+	store_sqlite_release_idle(idle_us);
+}
+
+int
+store_checkpoint(struct store *st, struct err *e)
+{
+	if (st->in_tx || st->ops->checkpoint == NULL)
+		return 0;
+	return st->ops->checkpoint(st->conn, e);
+}
+
 int
 store_begin(struct store *st, struct err *e)
 {

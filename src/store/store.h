@@ -109,6 +109,32 @@ int		 store_query_text(struct store *st, const char *sql,
 		    struct err *e);
 
 /*
+ * Kept reads (SQLite in WAL mode; nothing elsewhere): after
+ * store_keep_reads(), the connection keeps the read transaction of an
+ * autocommit SELECT open and runs the next read-only statement in it as
+ * long as nothing has been committed to the database since its snapshot
+ * was taken — what it reads is what a fresh transaction would read, and
+ * the begin and end of one (shared-memory locks) are saved.  It keeps one
+ * only while the WAL holds nothing left to copy into the database (after
+ * a checkpoint), so that it holds back neither checkpoints nor the reuse
+ * of the WAL.  Any write, store_begin() or script ends it first, and so
+ * does store_leave() once a commit made it stale.  Such a connection is
+ * used only between store_enter() and store_leave() (other threads may
+ * end its kept transaction in between: store_release_idle() does, for
+ * the connections not used in the last idle_us microseconds and those
+ * whose snapshot is no longer the latest).
+ */
+void		 store_keep_reads(struct store *st);
+void		 store_enter(struct store *st);
+void		 store_leave(struct store *st);
+void		 store_release_idle(int64_t idle_us);
+/* SQLite: when nothing has been committed since the last call on st,
+ * copy the WAL back into the database as far as no reader needs it,
+ * waiting for nobody (PRAGMA wal_checkpoint(PASSIVE)); elsewhere, or
+ * inside a transaction, nothing. */
+int		 store_checkpoint(struct store *st, struct err *e);
+
+/*
  * Apply the numbered migrations in db/ that this database has not seen
  * (recorded in schema_migrations).  Each migration runs in its own
  * transaction.  *applied (may be NULL) receives the count applied.

@@ -30,6 +30,12 @@ struct store_ops {
 	void		(*rows_free)(void *rows);
 	/* Run a multi-statement script without arguments (migrations). */
 	int		(*script)(void *conn, const char *sql, struct err *e);
+	/* store_checkpoint; NULL where there is nothing to do. */
+	int		(*checkpoint)(void *conn, struct err *e);
+	/* Kept reads (store_keep_reads); NULL where the backend has none. */
+	void		(*keep_reads)(void *conn);
+	void		(*enter)(void *conn);
+	void		(*leave)(void *conn);
 };
 
 struct store {
@@ -47,6 +53,7 @@ struct store_rows {
 };
 
 extern const struct store_ops	store_sqlite_ops;
+void	store_sqlite_release_idle(int64_t idle_us);
 extern const struct store_ops	store_pg_ops;
 
 /* One embedded migration (generated from db/NNNN_name.sql). */

@@ -12,9 +12,24 @@
  * for this one's flush.  An acknowledged commit is therefore on disk, as
  * with synchronous=FULL; a failed fdatasync is fatal (R-2).  The WAL file
  * is kept (SQLITE_FCNTL_PERSIST_WAL) so that the descriptor stays valid.
+ *
+ * Kept reads (store_keep_reads(), for the HTTP workers' connections): the
+ * read transaction of an autocommit SELECT stays open after it, and the
+ * next read-only statement runs in it if nothing has been committed since
+ * its snapshot was taken, i.e. the WAL-index header in shared memory
+ * (sqlite.org/walformat.html; every commit changes it) is byte for byte
+ * the one it had then.  A fresh read transaction would then see exactly
+ * the same data; beginning and ending one (the shared-memory read locks:
+ * fcntl calls and a mutex the workers contend for) was about 4.5 us of a
+ * 24 us unit read.  A write, BEGIN, a script or a statement that is not
+ * read-only ends the kept transaction first; store_release_idle() ends
+ * those of connections idle for a while, so that an idle worker does not
+ * hold back checkpoints.  Such a connection is used only between
+ * store_enter() and store_leave(), under its own mutex.
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +38,16 @@
 
 #include <sqlite3.h>
 
+#include "../core/clock.h"
 #include "../core/log.h"
 #include "../core/mem.h"
 #include "store_int.h"
 
 #define SQLITE_CACHE_SLOTS	128
+#define SQLITE_WALHDR		48	/* the WAL-index header's first copy */
+#define SQLITE_WAL_MXFRAME	4	/* its mxFrame, in 32-bit words */
+#define SQLITE_WAL_NBACKFILL	24	/* the checkpoint info's nBackfill */
+#define SQLITE_SHM_REGION	32768	/* a wal-index region (walformat.html) */
 
 struct sqlite_cached {
 	char		*sql;
@@ -52,17 +72,35 @@ struct sqlite_conn {
 	struct sqlite_gc	*gc;		/* NULL for :memory: */
 	int			 holds_lock;
 	struct sqlite_cached	 cache[SQLITE_CACHE_SLOTS];
+	/* Kept reads (see the top of the file). */
+	int			 keep;		/* enabled for this connection */
+	int			 kept;		/* a kept transaction is open */
+	int			 kept_pending;	/* its snapshot not yet seen */
+	uint32_t		 kept_hdr[SQLITE_WALHDR / 4];	/* 0: stale */
+	uint32_t		 pre_hdr[SQLITE_WALHDR / 4];
+	const volatile uint32_t	*shm;		/* wal-index region 0 */
+	pthread_mutex_t		 use;		/* held from enter to leave */
+	int64_t			 last_use;	/* mono us of the last leave */
+	struct sqlite_conn	*keep_next;
+	sqlite3_stmt		*kept_begin;	/* BEGIN and COMMIT */
+	sqlite3_stmt		*kept_commit;
+	/* The WAL-index header at the last sqlite_checkpoint(). */
+	uint32_t		 ckpt_hdr[SQLITE_WALHDR / 4];
 };
 
 struct sqlite_rows {
 	sqlite3_stmt		*stmt;
 	struct sqlite_cached	*slot;	/* NULL: stmt is ours to finalize */
 	sqlite3			*db;
+	struct sqlite_conn	*c;
+	int			 snap;	/* began c's kept transaction */
 };
 
 static pthread_mutex_t	sqlite_write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t	sqlite_gc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sqlite_gc	*sqlite_gcs;
+static pthread_mutex_t	sqlite_keep_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sqlite_conn *sqlite_keeps;	/* connections with kept reads */
 
 /* The group-commit state of path's database (created on first use). */
 static struct sqlite_gc *
@@ -162,6 +200,130 @@ sqlite_err(sqlite3 *db, int src, struct err *e)
 	return err_set(e, ERR_STORE, NULL, NULL);
 }
 
+/*
+ * The WAL-index header as it is now, into out; -1 if the shared memory
+ * cannot be seen (then nothing is kept).  Read a word at a time, as
+ * SQLite's readers do; a header torn by a commit under way differs from
+ * the kept one, which only ends the kept transaction.
+ */
+static int
+sqlite_walhdr(struct sqlite_conn *c, uint32_t out[SQLITE_WALHDR / 4])
+{
+	sqlite3_file	*f = NULL;
+	void volatile	*p = NULL;
+	size_t		 i;
+
+	if (c->shm == NULL) {
+		if (sqlite3_file_control(c->db, "main",
+		    SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || f == NULL ||
+		    f->pMethods == NULL || f->pMethods->iVersion < 2 ||
+		    f->pMethods->xShmMap(f, 0, SQLITE_SHM_REGION, 0,
+		    &p) != SQLITE_OK || p == NULL)
+			return -1;
+		c->shm = p;
+	}
+	atomic_thread_fence(memory_order_acquire);
+	for (i = 0; i < SQLITE_WALHDR / 4; i++)
+		out[i] = c->shm[i];
+	atomic_thread_fence(memory_order_acquire);
+	return 0;
+}
+
+/*
+ * Whether the WAL is entirely copied back into the database (hdr: the
+ * header just read), or empty.  A read transaction that begins then reads
+ * the database file alone, under read lock 0, which neither holds back
+ * the copying of WAL frames that are not there nor the rewinding of the
+ * WAL by the next writer; a reader of WAL frames, under another read
+ * lock, would hold back both for as long as it is kept.
+ */
+static int
+sqlite_wal_backfilled(const struct sqlite_conn *c, const uint32_t *hdr)
+{
+	uint32_t	n = c->shm[SQLITE_WAL_NBACKFILL];
+
+	atomic_thread_fence(memory_order_acquire);
+	return n == hdr[SQLITE_WAL_MXFRAME];
+}
+
+/* End the kept read transaction, if one is open. */
+static void
+sqlite_kept_end(struct sqlite_conn *c)
+{
+	if (!c->kept)
+		return;
+	c->kept = 0;
+	c->kept_pending = 0;
+	/* Read-only: COMMIT only ends it (statements still stepping go on
+	 * as they would in autocommit mode). */
+	if (sqlite3_get_autocommit(c->db))
+		return;
+	sqlite3_step(c->kept_commit);
+	if (sqlite3_reset(c->kept_commit) != SQLITE_OK)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* 1 if the kept transaction's snapshot is still the latest. */
+static int
+sqlite_kept_fresh(struct sqlite_conn *c)
+{
+	uint32_t	now[SQLITE_WALHDR / 4];
+
+	return !c->kept_pending && c->kept_hdr[0] != 0 &&
+	    sqlite_walhdr(c, now) == 0 &&
+	    memcmp(now, c->kept_hdr, sizeof(now)) == 0;
+}
+
+/*
+ * Before a read-only statement in autocommit mode: go on in the kept
+ * transaction if nothing was committed since its snapshot, else end it;
+ * begin one to keep when the WAL holds nothing left to copy back (1: the
+ * statement takes its snapshot).  With frames to copy back, the statement
+ * runs in autocommit mode, as without kept reads.
+ */
+static int
+sqlite_kept_read(struct sqlite_conn *c)
+{
+	if (c->kept) {
+		if (sqlite_kept_fresh(c))
+			return 0;
+		sqlite_kept_end(c);
+	}
+	if (!sqlite3_get_autocommit(c->db) ||
+	    sqlite_walhdr(c, c->pre_hdr) < 0 ||
+	    !sqlite_wal_backfilled(c, c->pre_hdr))
+		return 0;
+	sqlite3_step(c->kept_begin);
+	if (sqlite3_reset(c->kept_begin) != SQLITE_OK)
+		return 0;
+	c->kept = 1;
+	c->kept_pending = 1;
+	return 1;
+}
+
+/*
+ * After the first step of the statement that began the kept transaction:
+ * its snapshot is the header seen before BEGIN if the header is still
+ * that one (no commit in between; and with the WAL copied back then and
+ * now, it was when SQLite looked, nBackfill only growing while the header
+ * stays); otherwise it is not known, and it ends with the request.
+ */
+static void
+sqlite_kept_snap(struct sqlite_conn *c)
+{
+	uint32_t	now[SQLITE_WALHDR / 4];
+
+	if (!c->kept || !c->kept_pending)
+		return;
+	c->kept_pending = 0;
+	if (sqlite_walhdr(c, now) == 0 &&
+	    memcmp(now, c->pre_hdr, sizeof(now)) == 0 &&
+	    sqlite_wal_backfilled(c, now))
+		memcpy(c->kept_hdr, now, sizeof(now));
+	else
+		memset(c->kept_hdr, 0, sizeof(c->kept_hdr));
+}
+
 /* SQLite's memory statistics take a global mutex on every allocation;
  * nothing here reads them.  Must run before SQLite initialises. */
 static pthread_once_t	sqlite_cfg_once = PTHREAD_ONCE_INIT;
@@ -215,8 +377,22 @@ static void
 sqlite_close(void *conn)
 {
 	struct sqlite_conn	*c = conn;
+	struct sqlite_conn	**pp;
 	int			 i;
 
+	if (c->keep) {
+		pthread_mutex_lock(&sqlite_keep_lock);
+		for (pp = &sqlite_keeps; *pp != NULL; pp = &(*pp)->keep_next)
+			if (*pp == c) {
+				*pp = c->keep_next;
+				break;
+			}
+		pthread_mutex_unlock(&sqlite_keep_lock);
+		pthread_mutex_destroy(&c->use);
+	}
+	sqlite_kept_end(c);
+	sqlite3_finalize(c->kept_begin);
+	sqlite3_finalize(c->kept_commit);
 	for (i = 0; i < SQLITE_CACHE_SLOTS; i++) {
 		sqlite3_finalize(c->cache[i].stmt);
 		free(c->cache[i].sql);
@@ -233,6 +409,7 @@ sqlite_begin(void *conn, struct err *e)
 	struct sqlite_conn	*c = conn;
 	int			 rc;
 
+	sqlite_kept_end(c);
 	pthread_mutex_lock(&sqlite_write_lock);
 	c->holds_lock = 1;
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -276,6 +453,8 @@ sqlite_rollback(void *conn)
 {
 	struct sqlite_conn	*c = conn;
 
+	c->kept = 0;
+	c->kept_pending = 0;
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite_unlock(c);
@@ -378,6 +557,7 @@ sqlite_exec(void *conn, const char *sql, const struct store_val *args,
 	sqlite3_stmt		*stmt = NULL;
 	int			 rc;
 
+	sqlite_kept_end(c);
 	if ((rc = sqlite_prepare(c, sql, &stmt, &slot, e)) < 0)
 		return rc;
 	if ((rc = sqlite_bind(c, stmt, args, nargs, e)) < 0)
@@ -404,7 +584,7 @@ sqlite_query(void *conn, const char *sql, const struct store_val *args,
 	struct sqlite_cached	*slot = NULL;
 	struct sqlite_rows	*r;
 	sqlite3_stmt		*stmt = NULL;
-	int			 rc;
+	int			 rc, snap = 0;
 
 	if ((rc = sqlite_prepare(c, sql, &stmt, &slot, e)) < 0)
 		return rc;
@@ -412,10 +592,20 @@ sqlite_query(void *conn, const char *sql, const struct store_val *args,
 		sqlite_release(stmt, slot);
 		return rc;
 	}
+	/* INSERT ... RETURNING comes here too: only a read-only statement
+	 * runs in a kept transaction. */
+	if (c->keep && !c->holds_lock) {
+		if (sqlite3_stmt_readonly(stmt))
+			snap = sqlite_kept_read(c);
+		else
+			sqlite_kept_end(c);
+	}
 	r = xmalloc(sizeof(*r));
 	r->stmt = stmt;
 	r->slot = slot;
 	r->db = c->db;
+	r->c = c;
+	r->snap = snap;
 	*out = r;
 	return 0;
 }
@@ -427,10 +617,16 @@ sqlite_next(void *rows, struct err *e)
 	int			 rc;
 
 	rc = sqlite3_step(r->stmt);
+	if (r->snap) {
+		r->snap = 0;
+		sqlite_kept_snap(r->c);
+	}
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
+	/* A failure in a kept transaction: the next statement begins anew. */
+	memset(r->c->kept_hdr, 0, sizeof(r->c->kept_hdr));
 	return sqlite_err(r->db, rc, e);
 }
 
@@ -475,8 +671,111 @@ sqlite_script(void *conn, const char *sql, struct err *e)
 	struct sqlite_conn	*c = conn;
 	int			 rc;
 
+	sqlite_kept_end(c);
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : sqlite_err(c->db, rc, e);
+}
+
+/* Kept reads for this connection: a file database in WAL mode only. */
+static void
+sqlite_keep_reads(void *conn)
+{
+	struct sqlite_conn	*c = conn;
+	sqlite3_stmt		*stmt = NULL;
+	uint32_t		 hdr[SQLITE_WALHDR / 4];
+	int			 wal = 0;
+
+	if (c->keep || c->gc == NULL)
+		return;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &stmt,
+	    NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		wal = strcmp((const char *)sqlite3_column_text(stmt, 0),
+		    "wal") == 0;
+	sqlite3_finalize(stmt);
+	if (!wal || sqlite_walhdr(c, hdr) < 0 ||
+	    sqlite3_prepare_v2(c->db, "BEGIN", -1, &c->kept_begin,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "COMMIT", -1, &c->kept_commit,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(c->kept_begin);
+		c->kept_begin = NULL;
+		return;
+	}
+	pthread_mutex_init(&c->use, NULL);
+	c->last_use = clock_mono_us();
+	c->keep = 1;
+	pthread_mutex_lock(&sqlite_keep_lock);
+	c->keep_next = sqlite_keeps;
+	sqlite_keeps = c;
+	pthread_mutex_unlock(&sqlite_keep_lock);
+}
+
+static void
+sqlite_enter(void *conn)
+{
+	struct sqlite_conn	*c = conn;
+
+	if (c->keep)
+		pthread_mutex_lock(&c->use);
+}
+
+static void
+sqlite_leave(void *conn)
+{
+	struct sqlite_conn	*c = conn;
+
+	if (c->keep) {
+		/* Kept past the request only while still the latest: a stale
+		 * one would hold back the copying of the WAL. */
+		if (c->kept && !sqlite_kept_fresh(c))
+			sqlite_kept_end(c);
+		c->last_use = clock_mono_us();
+		pthread_mutex_unlock(&c->use);
+	}
+}
+
+/*
+ * Once nothing has been committed since the last call, copy what the WAL
+ * still holds back into the database, as far as no reader needs it and
+ * without waiting for anyone.  While commits go on, SQLite's own
+ * checkpoints (every 1 000 pages) do, as before.
+ */
+static int
+sqlite_checkpoint(void *conn, struct err *e)
+{
+	struct sqlite_conn	*c = conn;
+	uint32_t		 now[SQLITE_WALHDR / 4];
+	int			 rc, quiet;
+
+	if (c->gc == NULL || sqlite_walhdr(c, now) < 0)
+		return 0;
+	quiet = memcmp(now, c->ckpt_hdr, sizeof(now)) == 0;
+	memcpy(c->ckpt_hdr, now, sizeof(now));
+	if (!quiet || sqlite_wal_backfilled(c, now))
+		return 0;
+	sqlite_kept_end(c);
+	rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 :
+	    sqlite_err(c->db, rc, e);
+}
+
+void
+store_sqlite_release_idle(int64_t idle_us)
+{
+	struct sqlite_conn	*c;
+	int64_t			 now = clock_mono_us();
+
+	pthread_mutex_lock(&sqlite_keep_lock);
+	for (c = sqlite_keeps; c != NULL; c = c->keep_next) {
+		if (pthread_mutex_trylock(&c->use) != 0)
+			continue;
+		if (c->kept && (now - c->last_use >= idle_us ||
+		    !sqlite_kept_fresh(c)))
+			sqlite_kept_end(c);
+		pthread_mutex_unlock(&c->use);
+	}
+	pthread_mutex_unlock(&sqlite_keep_lock);
 }
 
 const struct store_ops store_sqlite_ops = {
@@ -495,4 +794,8 @@ const struct store_ops store_sqlite_ops = {
 	.intv = sqlite_intv,
 	.rows_free = sqlite_rows_free,
 	.script = sqlite_script,
+	.checkpoint = sqlite_checkpoint,
+	.keep_reads = sqlite_keep_reads,
+	.enter = sqlite_enter,
+	.leave = sqlite_leave,
 };

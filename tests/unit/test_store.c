@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -775,6 +776,314 @@ test_store__concurrent_appends(void **state)
 	free(url);
 }
 
+/* The text of column s of row id, read on st between enter and leave. */
+static char *
+kept_get(struct store *st, int64_t id)
+{
+	struct err	 e;
+	char		*v = NULL;
+
+	store_enter(st);
+	assert_int_equal(store_query_text(st, "SELECT s FROM t WHERE id = ?",
+	    STORE_ARGS(SV_I(id)), &v, &e), 0);
+	store_leave(st);
+	return v;
+}
+
+static void
+kept_expect(struct store *st, int64_t id, const char *want)
+{
+	char	*v = kept_get(st, id);
+
+	assert_non_null(v);
+	assert_string_equal(v, want);
+	free(v);
+}
+
+/* Frames in the WAL after a passive checkpoint (PRAGMA wal_checkpoint's
+ * second column); *left: those it could not copy back. */
+static int64_t
+kept_wal_ckpt(struct store *w, int64_t *left)
+{
+	struct store_rows	*rows = NULL;
+	struct err		 e;
+	int64_t			 n;
+
+	assert_int_equal(store_query(w, "PRAGMA wal_checkpoint(PASSIVE)",
+	    STORE_NOARGS, &rows, &e), 0);
+	assert_int_equal(store_next(rows, &e), 1);
+	assert_int_equal(store_int(rows, 0), 0);	/* not busy */
+	n = store_int(rows, 1);
+	if (left != NULL)
+		*left = n - store_int(rows, 2);
+	store_rows_free(rows);
+	return n;
+}
+
+static int64_t
+kept_wal_frames(struct store *w)
+{
+	return kept_wal_ckpt(w, NULL);
+}
+
+/*
+ * SQLite: once the WAL is copied back entirely, a kept read does not keep
+ * the next writer from rewinding it (else the file would only grow while
+ * the keeping connection is busy).
+ */
+static void
+kept_wal_rewinds(struct store *w, struct store *r)
+{
+	struct err	e;
+	int64_t		left;
+	int		i;
+
+	for (i = 0; i < 50; i++)
+		assert_int_equal(store_exec(w, "UPDATE t SET i = i + 1 WHERE "
+		    "id = 1", STORE_NOARGS, NULL, &e), 0);
+	kept_expect(r, 1, "e");
+	assert_true(kept_wal_frames(w) >= 50);	/* all copied back now */
+	kept_expect(r, 1, "e");
+	assert_int_equal(store_exec(w, "UPDATE t SET s = 'f' WHERE id = 1",
+	    STORE_NOARGS, NULL, &e), 0);
+	assert_true(kept_wal_frames(w) < 10);	/* rewound */
+	kept_expect(r, 1, "f");
+
+	/* A kept read that a commit made stale while its connection was
+	 * idle holds the copy back until store_release_idle() ends it. */
+	kept_wal_ckpt(w, &left);
+	assert_int_equal(left, 0);
+	kept_expect(r, 1, "f");
+	assert_int_equal(store_exec(w, "UPDATE t SET s = 'g' WHERE id = 1",
+	    STORE_NOARGS, NULL, &e), 0);
+	kept_wal_ckpt(w, &left);
+	assert_true(left > 0);
+	store_release_idle(INT64_MAX);		/* stale, not idle for long */
+	kept_wal_ckpt(w, &left);
+	assert_int_equal(left, 0);
+	kept_expect(r, 1, "g");
+}
+
+/*
+ * Kept reads (store_keep_reads): a read sees every commit made before it,
+ * by another connection or its own, and writes on the keeping connection
+ * are committed as in autocommit mode, never held in its transaction.
+ */
+/*
+ * The kept-reads tests' databases: a writer *w (on SQLite a file
+ * database of its own, *own; elsewhere the fixture's store) holding table
+ * t with row (1, 0, 'a'), and a reader *r with kept reads on, both on
+ * *url.
+ */
+static void
+kept_setup(struct fx *f, struct store **own, struct store **w,
+    struct store **r, char **url)
+{
+	struct err	e;
+
+	*own = NULL;
+	*w = f->st;
+	if (f->kind == STORE_SQLITE) {
+		snprintf(f->dir, sizeof(f->dir), "/tmp/fw-test-store-XXXXXX");
+		assert_non_null(mkdtemp(f->dir));
+		assert_true(asprintf(url, "sqlite:%s/c.db", f->dir) > 0);
+		assert_int_equal(store_open(*url, own, &e), 0);
+		*w = *own;
+	} else
+		*url = strdup(f->url);
+	assert_int_equal(store_exec(*w, "CREATE TABLE t (id BIGINT NOT NULL "
+	    "PRIMARY KEY, i BIGINT, s TEXT)", STORE_NOARGS, NULL, &e), 0);
+	assert_int_equal(store_exec(*w, "INSERT INTO t (id, i, s) VALUES "
+	    "(1, 0, 'a')", STORE_NOARGS, NULL, &e), 0);
+	assert_int_equal(store_open(*url, r, &e), 0);
+	store_keep_reads(*r);
+}
+
+static void
+test_store__kept_reads(void **state)
+{
+	struct fx		*f = fx_get(state);
+	struct store		*r, *w, *own;
+	struct store_rows	*rows = NULL;
+	struct err		 e;
+	char			*url = NULL;
+	int64_t			 v;
+	int			 n;
+
+	kept_setup(f, &own, &w, &r, &url);
+
+	kept_expect(r, 1, "a");
+	kept_expect(r, 1, "a");
+	/* Another connection's commits, autocommit and explicit. */
+	assert_int_equal(store_exec(w, "UPDATE t SET s = 'b' WHERE id = 1",
+	    STORE_NOARGS, NULL, &e), 0);
+	kept_expect(r, 1, "b");
+	assert_int_equal(store_begin(w, &e), 0);
+	assert_int_equal(store_exec(w, "UPDATE t SET s = 'c' WHERE id = 1",
+	    STORE_NOARGS, NULL, &e), 0);
+	kept_expect(r, 1, "b");		/* not committed yet */
+	assert_int_equal(store_commit(w, &e), 0);
+	kept_expect(r, 1, "c");
+
+	/* The keeping connection's own writes are committed at once. */
+	kept_expect(r, 1, "c");
+	store_enter(r);
+	assert_int_equal(store_exec(r, "UPDATE t SET s = 'd' WHERE id = 1",
+	    STORE_NOARGS, NULL, &e), 0);
+	store_leave(r);
+	kept_expect(w, 1, "d");
+	kept_expect(r, 1, "d");
+	store_enter(r);
+	assert_int_equal(store_query_int(r, "INSERT INTO t (id, i, s) VALUES "
+	    "(2, 0, 'x') RETURNING id", STORE_NOARGS, &v, &e), 0);
+	assert_int_equal(v, 2);
+	store_leave(r);
+	kept_expect(w, 2, "x");
+	kept_expect(r, 2, "x");
+	store_enter(r);
+	assert_int_equal(store_begin(r, &e), 0);
+	assert_int_equal(store_exec(r, "UPDATE t SET s = 'e' WHERE id = 1",
+	    STORE_NOARGS, NULL, &e), 0);
+	assert_int_equal(store_commit(r, &e), 0);
+	store_leave(r);
+	kept_expect(w, 1, "e");
+	/* A write while a kept read's rows are still being read. */
+	kept_expect(r, 1, "e");
+	store_enter(r);
+	assert_int_equal(store_query(r, "SELECT id FROM t ORDER BY id",
+	    STORE_NOARGS, &rows, &e), 0);
+	n = 0;
+	while (store_next(rows, &e) == 1)
+		if (n++ == 0)
+			assert_int_equal(store_exec(r, "INSERT INTO t (id, i, "
+			    "s) VALUES (3, 0, 'y')", STORE_NOARGS, NULL, &e),
+			    0);
+	store_rows_free(rows);
+	store_leave(r);
+	assert_true(n >= 2);
+	kept_expect(w, 3, "y");
+	kept_expect(r, 3, "y");
+
+	/* An idle connection lets go of its snapshot: a checkpoint that
+	 * waits for every reader then finishes at once. */
+	kept_expect(r, 1, "e");
+	store_release_idle(0);
+	if (f->kind == STORE_SQLITE) {
+		assert_int_equal(store_query_int(w, "PRAGMA "
+		    "wal_checkpoint(TRUNCATE)", STORE_NOARGS, &v, &e), 0);
+		assert_int_equal(v, 0);		/* not busy */
+	}
+	kept_expect(r, 1, "e");
+	if (f->kind == STORE_SQLITE)
+		kept_wal_rewinds(w, r);
+	store_close(r);
+	store_close(own);
+	free(url);
+}
+
+#define KEPT_WRITES	2000
+
+struct kept_conc {
+	const char		*url;
+	_Atomic int64_t		 committed;	/* last value acknowledged */
+	_Atomic int		 done;
+	int			 failures;
+	int64_t			 seen, want;
+};
+
+static void *
+kept_writer(void *arg)
+{
+	struct kept_conc	*k = arg;
+	struct store		*st = NULL;
+	struct err		 e;
+	int64_t			 i;
+
+	if (store_open(k->url, &st, &e) < 0) {
+		k->failures++;
+		atomic_store(&k->done, 1);
+		return NULL;
+	}
+	for (i = 1; i <= KEPT_WRITES; i++) {
+		if (store_exec(st, "UPDATE t SET i = ? WHERE id = 1",
+		    STORE_ARGS(SV_I(i)), NULL, &e) < 0) {
+			k->failures++;
+			break;
+		}
+		atomic_store(&k->committed, i);
+	}
+	atomic_store(&k->done, 1);
+	store_close(st);
+	return NULL;
+}
+
+/* What the server's scheduler does, all the time. */
+static void *
+kept_tidier(void *arg)
+{
+	struct kept_conc	*k = arg;
+	struct store		*st = NULL;
+	struct err		 e;
+
+	if (store_open(k->url, &st, &e) < 0)
+		return NULL;
+	while (!atomic_load(&k->done)) {
+		store_release_idle(0);
+		(void)store_checkpoint(st, &e);
+		usleep(200);
+	}
+	store_close(st);
+	return NULL;
+}
+
+/*
+ * Kept reads under concurrent commits, checkpoints and releases: a read
+ * never returns less than what was acknowledged before it began.
+ */
+static void
+test_store__kept_reads_concurrent(void **state)
+{
+	struct fx		*f = fx_get(state);
+	struct store		*w, *own, *r;
+	struct kept_conc	 k;
+	pthread_t		 wt, tt;
+	struct err		 e;
+	char			*url = NULL;
+	int64_t			 before, v;
+
+	kept_setup(f, &own, &w, &r, &url);
+
+	memset(&k, 0, sizeof(k));
+	k.url = url;
+	assert_int_equal(pthread_create(&wt, NULL, kept_writer, &k), 0);
+	assert_int_equal(pthread_create(&tt, NULL, kept_tidier, &k), 0);
+	while (!atomic_load(&k.done)) {
+		before = atomic_load(&k.committed);
+		store_enter(r);
+		assert_int_equal(store_query_int(r, "SELECT i FROM t WHERE "
+		    "id = 1", STORE_NOARGS, &v, &e), 0);
+		store_leave(r);
+		if (v < before && k.failures == 0) {
+			k.failures++;
+			k.seen = v;
+			k.want = before;
+		}
+	}
+	pthread_join(wt, NULL);
+	pthread_join(tt, NULL);
+	if (k.failures != 0)
+		fail_msg("read %lld after %lld was acknowledged",
+		    (long long)k.seen, (long long)k.want);
+	store_enter(r);
+	assert_int_equal(store_query_int(r, "SELECT i FROM t WHERE id = 1",
+	    STORE_NOARGS, &v, &e), 0);
+	store_leave(r);
+	assert_int_equal(v, KEPT_WRITES);
+	store_close(r);
+	store_close(own);
+	free(url);
+}
+
 /* PostgreSQL only: SQLSTATEs map onto the catalogue, messages stay out. */
 static void
 test_store__pg_sqlstate(void **state)
@@ -1006,6 +1315,8 @@ main(void)
 		BOTH(test_store__update_returning),
 		BOTH(test_store__error_hides_sql),
 		BOTH(test_store__concurrent_appends),
+		BOTH(test_store__kept_reads),
+		BOTH(test_store__kept_reads_concurrent),
 		PG_ONLY(test_store__pg_sqlstate),
 		PG_ONLY(test_store__pg_reconnect),
 		PG_ONLY(test_store__pg_session),
