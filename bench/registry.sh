@@ -49,7 +49,7 @@ echo "database: $(du -m "$tmp/city.db" | cut -f1) MB"
 echo
 
 # --- 2. import --------------------------------------------------------------
-echo "== import units: $ROWS rows (SQLite, 20 000 rows a transaction, one audit entry a unit)"
+echo "== import units: $ROWS rows (SQLite, 100 000 rows a transaction, one audit entry a unit)"
 python3 bench/gen-units-csv.py "$ROWS" >"$tmp/units.csv"
 echo "file: $(du -m "$tmp/units.csv" | cut -f1) MB"
 for pass in "first (all created)" "again (all unchanged)"; do

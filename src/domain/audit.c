@@ -96,6 +96,29 @@ audit_put_field(struct buf *b, const char *key, const char *s)
 }
 
 /*
+ * The text of entry seq, as it is stored and hashed: key order is the
+ * spec's; the bytes are jx_dump() of the object these keys make.
+ */
+static void
+audit_entry_text(struct buf *text, const struct actor *who, int64_t seq,
+    int64_t at, const char *actor, const char *action, const char *object,
+    const char *state)
+{
+	buf_addc(text, '{');
+	jx_put_key(text, "seq");
+	jx_put_int(text, seq);
+	jx_put_key(text, "at");
+	jx_put_int(text, at);
+	audit_put_field(text, "actor", actor);
+	audit_put_field(text, "action", action);
+	audit_put_field(text, "object", object);
+	audit_put_field(text, "request_id", who->request_id);
+	audit_put_field(text, "ip", who->ip);
+	audit_put_field(text, "state", state);
+	buf_addc(text, '}');
+}
+
+/*
  * Write entry seq (its row, its leaf and the nodes it completes) with
  * state (SM3 hex of the record, or NULL).  The left siblings come from
  * edge (the batch's right edge of the tree) when it is given, else from
@@ -120,20 +143,7 @@ audit_put(struct store *st, struct actor *who, int64_t seq,
 	if (type != NULL)
 		object = xasprintf("%s/%s", type, id ? id : "");
 
-	/* Key order is the spec's; the stored text is what gets hashed.
-	 * The bytes are jx_dump() of the object these keys make. */
-	buf_addc(&text, '{');
-	jx_put_key(&text, "seq");
-	jx_put_int(&text, seq);
-	jx_put_key(&text, "at");
-	jx_put_int(&text, at);
-	audit_put_field(&text, "actor", actor);
-	audit_put_field(&text, "action", action);
-	audit_put_field(&text, "object", object);
-	audit_put_field(&text, "request_id", who->request_id);
-	audit_put_field(&text, "ip", who->ip);
-	audit_put_field(&text, "state", state);
-	buf_addc(&text, '}');
+	audit_entry_text(&text, who, seq, at, actor, action, object, state);
 
 	if ((rc = store_exec(st, sql_entry_ins, STORE_ARGS(SV_I(seq),
 	    SV_S(text.data), SV_I(at), SV_S(actor), SV_S(action),
@@ -263,6 +273,158 @@ audit_batch_append_id(struct audit_batch *b, struct actor *who,
 
 	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
 	return audit_batch_append(b, who, action, type, tmp, record, e);
+}
+
+int
+audit_batch_prepare(const struct audit_batch *b, const struct actor *who,
+    const char *action, const char *type, size_t n,
+    const char *const *ids, const char *const *states,
+    struct audit_prepared *p)
+{
+	struct audit_prepared_entry	*en;
+	struct buf			 text;
+	unsigned char			 h[MERKLE_HASH_LEN];
+	int64_t				 seq, idx;
+	size_t				 i, cap;
+	int				 level;
+
+	memset(p, 0, sizeof(*p));
+	if (b->st == NULL)
+		return ERR_INTERNAL;
+	memcpy(p->edge, b->edge, sizeof(p->edge));
+	p->start = b->size;
+	p->entries = xcalloc(n ? n : 1, sizeof(*p->entries));
+	cap = 2 * n + 64;
+	p->nodes = xcalloc(cap, sizeof(*p->nodes));
+	actor_audit_name(who, p->actor);
+	p->action = action;
+	buf_init(&text);
+	for (i = 0; i < n; i++) {
+		seq = p->start + (int64_t)i;
+		en = &p->entries[i];
+		en->at = clock_now();
+		en->object = xasprintf("%s/%s", type, ids[i]);
+		snprintf(en->state, sizeof(en->state), "%s",
+		    states[i] ? states[i] : "");
+		en->has_state = states[i] != NULL;
+		buf_reset(&text);
+		audit_entry_text(&text, who, seq, en->at, p->actor, action,
+		    en->object, en->has_state ? en->state : NULL);
+		en->text = xstrdup(text.data);
+		merkle_leaf_hash(crypto_sm3_parts, text.data, text.len, h);
+		/* The leaf and every subtree it completes, as audit_put. */
+		for (level = 0, idx = seq;; level++, idx >>= 1) {
+			if (p->nnodes == cap) {
+				cap *= 2;
+				p->nodes = xrealloc(p->nodes, cap *
+				    sizeof(*p->nodes));
+			}
+			p->nodes[p->nnodes].level = level;
+			p->nodes[p->nnodes].idx = idx;
+			str_hex(h, MERKLE_HASH_LEN, p->nodes[p->nnodes].hex);
+			p->nnodes++;
+			if ((idx & 1) == 0)
+				break;
+			merkle_node_hash(crypto_sm3_parts, p->edge[level], h,
+			    h);
+		}
+		memcpy(p->edge[level], h, sizeof(h));
+	}
+	buf_free(&text);
+	p->n = n;
+	return 0;
+}
+
+#define AUDIT_PUT_ROWS	32	/* rows an INSERT of prepared entries */
+
+/* single (an INSERT ... VALUES (...) of one row) for k rows. */
+static void
+audit_multi_sql(struct buf *b, const char *single, int k)
+{
+	const char	*v = strstr(single, "VALUES ") + 7;
+	int		 i;
+
+	buf_reset(b);
+	buf_add(b, single, (size_t)(v - single));
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		buf_adds(b, v);
+	}
+}
+
+int
+audit_batch_put_prepared(struct audit_batch *b, struct actor *who,
+    const struct audit_prepared *p, struct err *e)
+{
+	const struct audit_prepared_entry	*en;
+	struct store_val			 args[AUDIT_PUT_ROWS * 7];
+	struct buf				 sql;
+	size_t					 i, j, k;
+	int					 rc = 0;
+
+	if (b->st == NULL || !store_in_tx(b->st))
+		return err_set(e, ERR_INTERNAL, NULL,
+		    "audit batch outside its transaction");
+	if (p->start != b->size)
+		return err_set(e, ERR_INTERNAL, NULL,
+		    "prepared audit entries out of place");
+	/* The same rows as audit_put(), AUDIT_PUT_ROWS to a statement. */
+	buf_init(&sql);
+	for (i = 0; i < p->n; i += k) {
+		k = p->n - i < AUDIT_PUT_ROWS ? p->n - i : AUDIT_PUT_ROWS;
+		for (j = 0; j < k; j++) {
+			en = &p->entries[i + j];
+			args[7 * j] = SV_I(p->start + (int64_t)(i + j));
+			args[7 * j + 1] = SV_S(en->text);
+			args[7 * j + 2] = SV_I(en->at);
+			args[7 * j + 3] = SV_S(p->actor);
+			args[7 * j + 4] = SV_S(p->action);
+			args[7 * j + 5] = SV_S(en->object);
+			args[7 * j + 6] = SV_S(en->has_state ? en->state :
+			    NULL);
+		}
+		audit_multi_sql(&sql, sql_entry_ins, (int)k);
+		if ((rc = store_exec(b->st, sql.data, args, (int)(7 * k), NULL,
+		    e)) < 0)
+			goto out;
+	}
+	for (i = 0; i < p->nnodes; i += k) {
+		k = p->nnodes - i < AUDIT_PUT_ROWS ? p->nnodes - i :
+		    AUDIT_PUT_ROWS;
+		for (j = 0; j < k; j++) {
+			args[3 * j] = SV_I(p->nodes[i + j].level);
+			args[3 * j + 1] = SV_I(p->nodes[i + j].idx);
+			args[3 * j + 2] = SV_S(p->nodes[i + j].hex);
+		}
+		audit_multi_sql(&sql, sql_node_ins, (int)k);
+		if ((rc = store_exec(b->st, sql.data, args, (int)(3 * k), NULL,
+		    e)) < 0)
+			goto out;
+	}
+out:
+	buf_free(&sql);
+	if (rc < 0)
+		return rc;
+	memcpy(b->edge, p->edge, sizeof(b->edge));
+	b->size += (int64_t)p->n;
+	who->audit_count += (int)p->n;
+	return 0;
+}
+
+void
+audit_prepared_free(struct audit_prepared *p)
+{
+	size_t	i;
+
+	if (p->entries != NULL)
+		for (i = 0; i < p->n; i++) {
+			free(p->entries[i].text);
+			free(p->entries[i].object);
+		}
+	free(p->entries);
+	free(p->nodes);
+	memset(p, 0, sizeof(*p));
 }
 
 int

@@ -66,6 +66,47 @@ int	audit_batch_append_id(struct audit_batch *b, struct actor *who,
 	    const json_t *record, struct err *e);
 int	audit_batch_end(struct audit_batch *b, struct err *e);
 
+/*
+ * Entries of a batch made ahead (imports): audit_batch_prepare() builds
+ * the text, leaf and node hashes of n entries (action on type/ids[i],
+ * states[i] the SM3 hex of each record or NULL) for the batch's next
+ * seqs, as audit_batch_append_state() would, without the database, so
+ * that another thread may run it while the batch's transaction writes
+ * other rows (the entries' "at" is the time they are prepared).
+ * audit_batch_put_prepared() then writes them, if nothing was appended
+ * to the batch meanwhile (else ERR_INTERNAL); audit_prepared_free()
+ * frees them.
+ */
+struct audit_prepared_entry {
+	char		*text;
+	int64_t		 at;
+	char		*object;
+	char		 state[2 * CRYPTO_SM3_LEN + 1];
+	int		 has_state;
+};
+struct audit_prepared_node {
+	int		 level;
+	int64_t		 idx;
+	char		 hex[2 * MERKLE_HASH_LEN + 1];
+};
+struct audit_prepared {
+	size_t				 n;
+	int64_t				 start;
+	char				 actor[24];
+	const char			*action;
+	struct audit_prepared_entry	*entries;
+	struct audit_prepared_node	*nodes;
+	size_t				 nnodes;
+	unsigned char			 edge[64][MERKLE_HASH_LEN];
+};
+int	audit_batch_prepare(const struct audit_batch *b,
+	    const struct actor *who, const char *action, const char *type,
+	    size_t n, const char *const *ids, const char *const *states,
+	    struct audit_prepared *p);
+int	audit_batch_put_prepared(struct audit_batch *b, struct actor *who,
+	    const struct audit_prepared *p, struct err *e);
+void	audit_prepared_free(struct audit_prepared *p);
+
 /* SM3 hex of a record's canonical JSON (compact, keys sorted). */
 void	audit_state_hash(const json_t *record, char out[2 * CRYPTO_SM3_LEN + 1]);
 

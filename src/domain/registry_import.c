@@ -11,7 +11,21 @@
  * imported units as it sees units made through the API.  The entries of
  * one flush are appended as one audit batch (one head update, no node
  * reads).
+ *
+ * The work is split up: reg_imp_fill() reads and checks rows a chunk at
+ * a time; reg_imp_flush() looks the chunk up, decides and writes it.  A
+ * `firewarden import units` run (opts batch > 0) fills the next chunk on
+ * a thread of its own while the previous one is written, and when a
+ * chunk only creates units, a third thread seals their legal
+ * representatives, hashes their records and builds their audit entries
+ * (text, leaf and node hashes) while the units' rows are written; on
+ * SQLite a fourth copies the WAL into the database (reg_imp_ckpt_*).
+ * Rejections are reported in the order a single thread would report
+ * them.  Within a chunk the units are written in name-key order (their
+ * name indexes are then filled page by page), their people and audit
+ * entries in row order.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +46,9 @@
 
 #define REG_IMP_LOOKUP	100	/* USCCs in one look-up query */
 #define REG_IMP_LEGAL_MAX REGISTRY_PERSON_MAX
+#define REG_IMP_CHUNKS	3	/* chunks between reader and writer */
+#define REG_IMP_CKPT_EVERY 2	/* commits a checkpoint by the writer */
+#define REG_IMP_CHUNK_ROWS 20000	/* rows a chunk at most */
 
 /* The columns an import understands; aliases are matched with ASCII
  * letters folded and surrounding white space trimmed. */
@@ -102,6 +119,37 @@ struct reg_imp_row {
 	char	*cur_legal;	/* sealed */
 	char	*cur_reg_address;
 	char	*cur_reg_on;
+	char	 key[REG_KEY_HEX];	/* name_key */
+	/* A create's time, and what reg_imp_prep made: */
+	int64_t	 at;
+	char	*sealed;		/* legal, sealed (or NULL) */
+	char	 state[2 * CRYPTO_SM3_LEN + 1];	/* the record's SM3 */
+	/* The writer's outcome: */
+	int	 what;			/* enum reg_imp_what */
+	int	 legal_changed;
+	int	 stale;			/* lost a race (rej_*) */
+	char	*rej_field;
+	char	*rej_msg;
+};
+
+/* A rejection found while reading, reported before its chunk is written. */
+struct reg_imp_ev {
+	int64_t	 row;
+	char	*field;
+	char	*reason;
+};
+
+/* Checked rows handed from the reader to the writer. */
+struct reg_imp_chunk {
+	struct reg_imp_row	*rows;
+	int			 n;
+	struct reg_imp_ev	*ev;
+	int			 nev;
+	int			 evcap;
+	int			 last;	/* no chunk after this one */
+	int			 rc;	/* < 0: the reader's error e */
+	struct err		 e;
+	int			 full;	/* filled, not yet written */
 };
 
 struct reg_imp {
@@ -114,9 +162,40 @@ struct reg_imp {
 	int				 col[IC__N];	/* field index or -1 */
 	size_t				 ncols;
 	struct reg_imp_seen		 seen;
-	struct reg_imp_row		*batch;
+	struct reg_imp_row		*batch;		/* being written */
 	int				 nbatch;
 	int				 nmax;		/* rows a flush */
+	struct csvread			*cr;
+	int64_t				 max;		/* rows at most */
+	struct reg_imp_chunk		 chunks[REG_IMP_CHUNKS];
+	int				 threaded;
+	int				 stop;		/* writer gave up */
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+	const char			*file;		/* the whole file */
+	size_t				 nfile;
+	char				 file_sm3[2 * CRYPTO_SM3_LEN + 1];
+	/* SQLite: checkpoints on a connection and thread of their own. */
+	struct store			*ck;
+	pthread_t			 ck_th;
+	int				 ck_want;
+	int				 ck_busy;
+	int				 ck_stop;
+	int				 commits;
+	/* The audit entries of a chunk of creates, made on a thread of
+	 * their own while the units are written (hs_state 1 queued, 2
+	 * done, 0 idle). */
+	int				 hs_on;
+	pthread_t			 hs_th;
+	int				 hs_state;
+	int				 hs_stop;
+	size_t				 hs_n;
+	const char			**hs_ids;
+	const char			**hs_states;
+	struct reg_imp_row		**hs_rows;
+	int				 hs_rc;
+	struct err			 hs_err;
+	struct audit_prepared		 hs_prep;
 	char				 by[24];
 	int64_t				 rows;
 	int64_t				 created;
@@ -127,6 +206,7 @@ struct reg_imp {
 	json_t				*warnings;
 	int				 truncated;
 	int				 own_tx;
+	int				 tx_rows;	/* written in own_tx */
 	struct audit_batch		 audit;		/* of this flush */
 	int				 audit_open;
 };
@@ -428,6 +508,9 @@ reg_imp_row_clear(struct reg_imp_row *r)
 	free(r->reg_address);
 	free(r->cur_reg_address);
 	free(r->cur_reg_on);
+	free(r->sealed);
+	free(r->rej_field);
+	free(r->rej_msg);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -664,28 +747,6 @@ reg_imp_decide(struct reg_imp *im, struct reg_imp_row *r,
 	return same ? RI_SAME : RI_UPDATE;
 }
 
-/* Write the legal representative; *sealed_out (may be NULL) gets the
- * sealed value written. */
-static int
-reg_imp_legal(struct reg_imp *im, int64_t id, const char *legal,
-    char **sealed_out, struct err *e)
-{
-	char	*sealed = NULL;
-	int	 rc;
-
-	/* P-1, REG-007: sealed like every personal value. */
-	if ((rc = pii_seal(legal, &sealed, e)) < 0)
-		return rc;
-	rc = store_exec(im->st, reg_imp_sql_legal, STORE_ARGS(SV_I(id),
-	    SV_S(sealed)), NULL, e);
-	if (rc == 0 && sealed_out != NULL) {
-		*sealed_out = sealed;
-		sealed = NULL;
-	}
-	free(sealed);
-	return rc;
-}
-
 /*
  * Append the unit's audit entry with its canonical record (REG-017):
  * canon (its canonical text) when the caller built it from what it
@@ -720,48 +781,66 @@ out:
 	return rc;
 }
 
-static int
-reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
-    int legal_changed, struct err *e)
+/* The record of a unit created from r, as reg_imp_write_unit wrote it. */
+static char *
+reg_imp_created_canon(const struct reg_imp *im, const struct reg_imp_row *r,
+    int64_t id)
 {
-	struct reg_unit_new	 nu;
-	char			 key[REG_KEY_HEX], *sealed = NULL, *canon;
-	int64_t			 now = clock_now(), ch = 0;
-	int			 rc;
+	struct reg_unit_new	nu;
 
-	reg_name_key(r->name, key);
-	if (what == RI_CREATE) {
-		r->id = id_next();
-		if ((rc = store_exec(im->st, reg_imp_sql_ins, STORE_ARGS(
-		    SV_I(r->id), SV_S(r->name), SV_S(key), SV_S(r->uscc),
-		    SV_S(r->address), SV_S(r->town), SV_S(r->industry),
-		    SV_I(now), SV_I(now), SV_S(im->by), SV_S(r->reg_address),
-		    SV_S(r->reg_on[0] ? r->reg_on : NULL)), NULL, e)) < 0)
-			return rc;
-		if (r->legal != NULL &&
-		    (rc = reg_imp_legal(im, r->id, r->legal, &sealed, e)) < 0)
-			return rc;
-		/* The record of what was just written, not read back. */
-		memset(&nu, 0, sizeof(nu));
-		nu.id = r->id;
-		nu.name = r->name;
-		nu.uscc = r->uscc;
-		nu.address = r->address;
-		nu.town = r->town;
-		nu.industry = r->industry;
-		nu.created_by = im->by;
-		nu.registered_address = r->reg_address;
-		nu.registered_on = r->reg_on[0] ? r->reg_on : NULL;
-		nu.legal_sealed = sealed;
-		nu.at = now;
-		canon = reg_unit_record_created(&nu);
-		free(sealed);
-		rc = reg_imp_audit(im, "unit.create", r->id, canon, e);
-		free(canon);
+	memset(&nu, 0, sizeof(nu));
+	nu.id = id;
+	nu.name = r->name;
+	nu.uscc = r->uscc;
+	nu.address = r->address;
+	nu.town = r->town;
+	nu.industry = r->industry;
+	nu.created_by = im->by;
+	nu.registered_address = r->reg_address;
+	nu.registered_on = r->reg_on[0] ? r->reg_on : NULL;
+	nu.legal_sealed = r->sealed;
+	nu.at = r->at;
+	return reg_unit_record_created(&nu);
+}
+
+/*
+ * What a create needs besides its row, none of it from the database: the
+ * sealed legal representative (P-1, REG-007) and the SM3 of the audit
+ * record.  Runs on the entries' thread (see reg_imp_flush).
+ */
+static int
+reg_imp_prep(struct reg_imp *im, struct reg_imp_row *r, struct err *e)
+{
+	char	*canon;
+	int	 rc;
+
+	if (r->legal != NULL && r->sealed == NULL &&
+	    (rc = pii_seal(r->legal, &r->sealed, e)) < 0)
 		return rc;
-	}
+	canon = reg_imp_created_canon(im, r, r->id);
+	crypto_sm3_hex(canon, strlen(canon), r->state);
+	free(canon);
+	return 0;
+}
+
+/* A write, first step: the unit's own row (ERR_STALE: the update lost a
+ * race with another change). */
+static int
+reg_imp_write_unit(struct reg_imp *im, struct reg_imp_row *r, struct err *e)
+{
+	int64_t	now, ch = 0;
+	int	rc;
+
+	if (r->what == RI_CREATE)
+		return store_exec(im->st, reg_imp_sql_ins, STORE_ARGS(
+		    SV_I(r->id), SV_S(r->name), SV_S(r->key), SV_S(r->uscc),
+		    SV_S(r->address), SV_S(r->town), SV_S(r->industry),
+		    SV_I(r->at), SV_I(r->at), SV_S(im->by),
+		    SV_S(r->reg_address), SV_S(r->reg_on[0] ? r->reg_on : NULL)),
+		    NULL, e);
+	now = clock_now();
 	if ((rc = store_exec(im->st, reg_imp_sql_upd, STORE_ARGS(SV_S(r->name),
-	    SV_S(key), SV_S(r->address), SV_S(r->town),
+	    SV_S(r->key), SV_S(r->address), SV_S(r->town),
 	    SV_S(r->industry ? r->industry : r->cur_industry),
 	    SV_S(r->reg_address ? r->reg_address : r->cur_reg_address),
 	    SV_S(r->reg_on[0] ? r->reg_on : r->cur_reg_on), SV_I(now),
@@ -770,34 +849,382 @@ reg_imp_write(struct reg_imp *im, struct reg_imp_row *r, int what,
 	if (ch == 0)
 		return err_set(e, ERR_STALE, "uscc", "the unit changed while "
 		    "importing; import the file again (REG-016)");
-	if (legal_changed &&
-	    (rc = reg_imp_legal(im, r->id, r->legal, NULL, e)) < 0)
-		return rc;
-	return reg_imp_audit(im, "unit.update", r->id, NULL, e);
+	return 0;
 }
 
+/* Second step: the legal representative of a created unit, or a new one
+ * of a changed unit (the old one's phone and ID number go). */
 static int
-reg_imp_flush(struct reg_imp *im, struct err *e)
+reg_imp_write_legal(struct reg_imp *im, struct reg_imp_row *r, struct err *e)
 {
-	struct reg_imp_row	*r;
-	struct err		 re;
-	int			 i, what, legal, rc = 0;
+	int	rc;
 
-	if (im->nbatch == 0)
+	if (r->what == RI_CREATE ? r->legal == NULL : !r->legal_changed)
 		return 0;
-	if (im->o->batch > 0 && im->o->mode == REGISTRY_IMPORT_COMMIT) {
+	/* P-1, REG-007: sealed like every personal value. */
+	if (r->sealed == NULL && (rc = pii_seal(r->legal, &r->sealed, e)) < 0)
+		return rc;
+	return store_exec(im->st, reg_imp_sql_legal, STORE_ARGS(SV_I(r->id),
+	    SV_S(r->sealed)), NULL, e);
+}
+
+/* Third step: the unit's audit entry; a created unit's record is built
+ * from the values written, not read back. */
+static int
+reg_imp_write_audit(struct reg_imp *im, struct reg_imp_row *r, struct err *e)
+{
+	char	*canon;
+	int	 rc;
+
+	if (r->what == RI_UPDATE)
+		return reg_imp_audit(im, "unit.update", r->id, NULL, e);
+	canon = reg_imp_created_canon(im, r, r->id);
+	rc = reg_imp_audit(im, "unit.create", r->id, canon, e);
+	free(canon);
+	return rc;
+}
+
+/*
+ * Checkpoints (SQLite).  The importing connection's automatic checkpoint
+ * (run inside its COMMIT, copying the WAL into the database) is off; a
+ * second connection copies it on a thread of its own after every commit
+ * while the next transaction is written.  The WAL can only start over
+ * when everything in it has been copied as a transaction begins, so
+ * every REG_IMP_CKPT_EVERY commits the writer waits for that thread and
+ * copies the rest itself, as the automatic checkpoint would have.
+ */
+static void
+reg_imp_ckpt_run(struct store *st, const char *mode)
+{
+	struct store_rows	*r = NULL;
+	struct err		 e;
+	char			 sql[40];
+
+	err_clear(&e);
+	snprintf(sql, sizeof(sql), "PRAGMA wal_checkpoint(%s)", mode);
+	if (store_query(st, sql, STORE_NOARGS, &r, &e) == 0)
+		while (store_next(r, &e) == 1)
+			;
+	store_rows_free(r);
+}
+
+static void *
+reg_imp_ckpt_main(void *arg)
+{
+	struct reg_imp	*im = arg;
+
+	pthread_mutex_lock(&im->mu);
+	for (;;) {
+		while (!im->ck_want && !im->ck_stop)
+			pthread_cond_wait(&im->cv, &im->mu);
+		if (!im->ck_want)
+			break;
+		im->ck_want = 0;
+		im->ck_busy = 1;
+		pthread_mutex_unlock(&im->mu);
+		reg_imp_ckpt_run(im->ck, "PASSIVE");
+		pthread_mutex_lock(&im->mu);
+		im->ck_busy = 0;
+		pthread_cond_broadcast(&im->cv);
+	}
+	pthread_mutex_unlock(&im->mu);
+	return NULL;
+}
+
+/* Start the checkpoint thread (im->mu and im->cv set up); none if
+ * anything fails: the automatic checkpoint then stays on. */
+static void
+reg_imp_ckpt_start(struct reg_imp *im)
+{
+	struct err	e;
+
+	err_clear(&e);
+	if (store_kind(im->st) != STORE_SQLITE ||
+	    im->o->mode != REGISTRY_IMPORT_COMMIT ||
+	    store_open(store_url(im->st), &im->ck, &e) < 0) {
+		im->ck = NULL;
+		return;
+	}
+	if (store_exec(im->st, "PRAGMA wal_autocheckpoint = 0", STORE_NOARGS,
+	    NULL, &e) < 0 ||
+	    pthread_create(&im->ck_th, NULL, reg_imp_ckpt_main, im) != 0) {
+		store_exec(im->st, "PRAGMA wal_autocheckpoint = 1000",
+		    STORE_NOARGS, NULL, NULL);
+		store_close(im->ck);
+		im->ck = NULL;
+	}
+}
+
+static void
+reg_imp_ckpt_after(struct reg_imp *im)
+{
+	if (im->ck == NULL)
+		return;
+	pthread_mutex_lock(&im->mu);
+	if (++im->commits % REG_IMP_CKPT_EVERY != 0) {
+		im->ck_want = 1;
+		pthread_cond_broadcast(&im->cv);
+		pthread_mutex_unlock(&im->mu);
+		return;
+	}
+	while (im->ck_want || im->ck_busy)
+		pthread_cond_wait(&im->cv, &im->mu);
+	pthread_mutex_unlock(&im->mu);
+	reg_imp_ckpt_run(im->st, "PASSIVE");
+}
+
+/* Stop the thread after its last checkpoint; the automatic one is back,
+ * and the WAL is copied back and emptied. */
+static void
+reg_imp_ckpt_stop(struct reg_imp *im)
+{
+	if (im->ck == NULL)
+		return;
+	pthread_mutex_lock(&im->mu);
+	im->ck_stop = 1;
+	pthread_cond_broadcast(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+	pthread_join(im->ck_th, NULL);
+	store_close(im->ck);
+	im->ck = NULL;
+	store_exec(im->st, "PRAGMA wal_autocheckpoint = 1000", STORE_NOARGS,
+	    NULL, NULL);
+	/* The WAL file is kept (store_sqlite.c): without this, the hundreds
+	 * of MB a large import made of it would stay on disk. */
+	reg_imp_ckpt_run(im->st, "TRUNCATE");
+}
+
+/* The entries' job: each create's sealed legal representative and record
+ * hash, then the chunk's audit entries. */
+static void
+reg_imp_hs_job(struct reg_imp *im)
+{
+	size_t	i;
+
+	err_clear(&im->hs_err);
+	im->hs_rc = 0;
+	for (i = 0; i < im->hs_n; i++)
+		if ((im->hs_rc = reg_imp_prep(im, im->hs_rows[i],
+		    &im->hs_err)) < 0)
+			return;
+	im->hs_rc = audit_batch_prepare(&im->audit, im->who, "unit.create",
+	    "unit", im->hs_n, im->hs_ids, im->hs_states, &im->hs_prep);
+	if (im->hs_rc < 0)
+		err_set(&im->hs_err, im->hs_rc, NULL, "audit batch closed");
+}
+
+static void *
+reg_imp_hs_main(void *arg)
+{
+	struct reg_imp	*im = arg;
+
+	pthread_mutex_lock(&im->mu);
+	for (;;) {
+		while (im->hs_state != 1 && !im->hs_stop)
+			pthread_cond_wait(&im->cv, &im->mu);
+		if (im->hs_state != 1)
+			break;
+		pthread_mutex_unlock(&im->mu);
+		reg_imp_hs_job(im);
+		pthread_mutex_lock(&im->mu);
+		im->hs_state = 2;
+		pthread_cond_broadcast(&im->cv);
+	}
+	pthread_mutex_unlock(&im->mu);
+	return NULL;
+}
+
+/* Wait for the queued job (if any) to be done. */
+static void
+reg_imp_hs_wait(struct reg_imp *im)
+{
+	pthread_mutex_lock(&im->mu);
+	while (im->hs_state == 1)
+		pthread_cond_wait(&im->cv, &im->mu);
+	im->hs_state = 0;
+	pthread_mutex_unlock(&im->mu);
+}
+
+static void
+reg_imp_hs_stop(struct reg_imp *im)
+{
+	if (!im->hs_on)
+		return;
+	pthread_mutex_lock(&im->mu);
+	im->hs_stop = 1;
+	pthread_cond_broadcast(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+	pthread_join(im->hs_th, NULL);
+	im->hs_on = 0;
+}
+
+/* Name-key order, then row order. */
+static int
+reg_imp_key_cmp(const void *a, const void *b)
+{
+	const struct reg_imp_row	*x = *(struct reg_imp_row *const *)a;
+	const struct reg_imp_row	*y = *(struct reg_imp_row *const *)b;
+	int				 c;
+
+	if ((c = strcmp(x->key, y->key)) != 0)
+		return c;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static void
+reg_imp_chunk_clear(struct reg_imp_chunk *c)
+{
+	int	i;
+
+	for (i = 0; i < c->n; i++)
+		reg_imp_row_clear(&c->rows[i]);
+	for (i = 0; i < c->nev; i++) {
+		free(c->ev[i].field);
+		free(c->ev[i].reason);
+	}
+	free(c->ev);
+	c->ev = NULL;
+	c->n = c->nev = c->evcap = 0;
+	c->last = 0;
+	c->rc = 0;
+	err_clear(&c->e);
+}
+
+/*
+ * Write chunk c: its reading rejections first, then look its rows up,
+ * decide each, write the units in name-key order and their people and
+ * audit entries in row order (one transaction when opts batch > 0), and
+ * report the outcome of each row in row order.
+ */
+static int
+reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
+{
+	struct reg_imp_row	*r, **order = NULL;
+	struct err		 re;
+	char			(*idbuf)[24] = NULL;
+	int			 i, k, n = 0, rc = 0;
+
+	for (i = 0; i < c->nev; i++)
+		reg_imp_reject(im, c->ev[i].row, c->ev[i].field,
+		    c->ev[i].reason);
+	if (c->rc < 0) {
+		*e = c->e;
+		rc = c->rc;
+		goto out;
+	}
+	if (c->n == 0)
+		goto commit;
+	im->batch = c->rows;
+	im->nbatch = c->n;
+	if (im->o->batch > 0 && im->o->mode == REGISTRY_IMPORT_COMMIT &&
+	    !im->own_tx) {
 		if ((rc = store_begin(im->st, e)) < 0)
 			goto out;
 		im->own_tx = 1;
+		im->tx_rows = 0;
 	}
 	if ((rc = reg_imp_lookup(im, e)) < 0)
 		goto out;
-	for (i = 0; i < im->nbatch; i++) {
-		r = &im->batch[i];
+	order = xcalloc((size_t)c->n, sizeof(*order));
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
 		err_clear(&re);
-		what = reg_imp_decide(im, r, &legal, &re);
-		if (what == RI_REJECT) {
-			reg_imp_reject(im, r->row, re.field, re.msg);
+		r->what = reg_imp_decide(im, r, &r->legal_changed, &re);
+		if (r->what == RI_REJECT) {
+			r->rej_field = xstrdup(re.field);
+			r->rej_msg = xstrdup(re.msg);
+		} else if (r->what != RI_SAME &&
+		    im->o->mode == REGISTRY_IMPORT_COMMIT) {
+			if (r->what == RI_CREATE) {
+				r->id = id_next();
+				r->at = clock_now();
+			}
+			order[n++] = r;
+		}
+	}
+	/* The units' indexes are mostly by name: filled in that order, a
+	 * transaction touches each leaf page in one go. */
+	qsort(order, (size_t)n, sizeof(*order), reg_imp_key_cmp);
+	/* Only creates: their sealed people, record hashes and audit
+	 * entries are made on the other thread while the units are written
+	 * (the batch's seqs are known once it is open, and nothing else is
+	 * appended to it until they are in). */
+	for (i = 0; i < n && order[i]->what == RI_CREATE; i++)
+		;
+	if (im->hs_on && n > 0 && i == n) {
+		if (!im->audit_open) {
+			if ((rc = audit_batch_begin(im->st, &im->audit, e)) < 0)
+				goto out;
+			im->audit_open = 1;
+		}
+		idbuf = xcalloc((size_t)n, sizeof(*idbuf));
+		im->hs_ids = xcalloc((size_t)n, sizeof(*im->hs_ids));
+		im->hs_states = xcalloc((size_t)n, sizeof(*im->hs_states));
+		im->hs_rows = xcalloc((size_t)n, sizeof(*im->hs_rows));
+		for (i = 0, k = 0; i < c->n; i++) {
+			r = &c->rows[i];
+			if (r->what != RI_CREATE)
+				continue;
+			snprintf(idbuf[k], sizeof(idbuf[k]), "%lld",
+			    (long long)r->id);
+			im->hs_ids[k] = idbuf[k];
+			im->hs_states[k] = r->state;
+			im->hs_rows[k] = r;
+			k++;
+		}
+		im->hs_n = (size_t)k;
+		pthread_mutex_lock(&im->mu);
+		im->hs_state = 1;
+		pthread_cond_broadcast(&im->cv);
+		pthread_mutex_unlock(&im->mu);
+	}
+	for (i = 0; i < n; i++) {
+		err_clear(&re);
+		if ((rc = reg_imp_write_unit(im, order[i], &re)) == ERR_STALE) {
+			order[i]->stale = 1;
+			order[i]->rej_field = xstrdup(re.field);
+			order[i]->rej_msg = xstrdup(re.msg);
+		} else if (rc < 0) {
+			*e = re;
+			goto out;
+		}
+	}
+	if (im->hs_ids != NULL) {
+		reg_imp_hs_wait(im);
+		if (im->hs_rc < 0) {
+			*e = im->hs_err;
+			rc = im->hs_rc;
+			goto out;
+		}
+	}
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
+		if (r->what == RI_REJECT || r->what == RI_SAME || r->stale ||
+		    im->o->mode != REGISTRY_IMPORT_COMMIT)
+			continue;
+		if ((rc = reg_imp_write_legal(im, r, e)) < 0)
+			goto out;
+	}
+	if (im->hs_ids != NULL) {
+		rc = audit_batch_put_prepared(&im->audit, im->who, &im->hs_prep,
+		    e);
+		audit_prepared_free(&im->hs_prep);
+		if (rc < 0)
+			goto out;
+	} else
+		for (i = 0; i < c->n; i++) {
+			r = &c->rows[i];
+			if (r->what == RI_REJECT || r->what == RI_SAME ||
+			    r->stale || im->o->mode != REGISTRY_IMPORT_COMMIT)
+				continue;
+			if ((rc = reg_imp_write_audit(im, r, e)) < 0)
+				goto out;
+		}
+	/* The outcome of each row, in row order. */
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
+		if (r->what == RI_REJECT) {
+			reg_imp_reject(im, r->row, r->rej_field, r->rej_msg);
 			continue;
 		}
 		/* REG-003: said of the rows that go in. */
@@ -805,20 +1232,11 @@ reg_imp_flush(struct reg_imp *im, struct err *e)
 			reg_imp_warn(im, r->row, "uscc", "the embedded "
 			    "organisation code fails GB 11714 (accepted, "
 			    "REG-003)");
-		if (what == RI_SAME) {
+		if (r->what == RI_SAME)
 			im->unchanged++;
-			continue;
-		}
-		if (im->o->mode == REGISTRY_IMPORT_COMMIT &&
-		    (rc = reg_imp_write(im, r, what, legal, &re)) < 0) {
-			if (rc != ERR_STALE) {
-				*e = re;
-				goto out;
-			}
-			reg_imp_reject(im, r->row, re.field, re.msg);
-			continue;
-		}
-		if (what == RI_CREATE)
+		else if (r->stale)
+			reg_imp_reject(im, r->row, r->rej_field, r->rej_msg);
+		else if (r->what == RI_CREATE)
 			im->created++;
 		else
 			im->updated++;
@@ -828,10 +1246,15 @@ reg_imp_flush(struct reg_imp *im, struct err *e)
 		if ((rc = audit_batch_end(&im->audit, e)) < 0)
 			goto out;
 	}
-	if (im->own_tx) {
+	im->tx_rows += c->n;
+commit:
+	/* A transaction holds opts batch rows (chunks of at most
+	 * REG_IMP_CHUNK_ROWS), and the last ones. */
+	if (im->own_tx && (im->tx_rows >= im->o->batch || c->last)) {
 		im->own_tx = 0;
 		if ((rc = store_commit(im->st, e)) < 0)
 			goto out;
+		reg_imp_ckpt_after(im);
 	}
 	rc = 0;
 out:
@@ -841,10 +1264,198 @@ out:
 		store_rollback(im->st);
 		im->own_tx = 0;
 	}
-	for (i = 0; i < im->nbatch; i++)
-		reg_imp_row_clear(&im->batch[i]);
+	if (im->hs_ids != NULL) {
+		reg_imp_hs_wait(im);
+		audit_prepared_free(&im->hs_prep);
+		free(im->hs_ids);
+		free(im->hs_states);
+		free(im->hs_rows);
+		im->hs_ids = NULL;
+		im->hs_states = NULL;
+		im->hs_rows = NULL;
+	}
+	free(idbuf);
+	free(order);
+	im->batch = NULL;
 	im->nbatch = 0;
 	return rc;
+}
+
+/* Reading. */
+
+/* The data row is all empty cells (a spreadsheet's trailing ",,,"). */
+static int
+reg_imp_blank(const struct csvread_row *row)
+{
+	size_t	i;
+
+	for (i = 0; i < row->nfield; i++)
+		if (row->field[i][strspn(row->field[i], " \t")] != '\0')
+			return 0;
+	return 1;
+}
+
+/* A rejection found while reading: reported at once when reading and
+ * writing take turns, else queued for the writer (which takes the queue
+ * of the chunk it waits for as it grows). */
+static void
+reg_imp_ev_add(struct reg_imp *im, struct reg_imp_chunk *c, int64_t row,
+    const char *field, const char *reason)
+{
+	if (!im->threaded) {
+		reg_imp_reject(im, row, field, reason);
+		return;
+	}
+	pthread_mutex_lock(&im->mu);
+	if (c->nev == c->evcap) {
+		c->evcap = c->evcap ? 2 * c->evcap : 64;
+		c->ev = xrealloc(c->ev, (size_t)c->evcap * sizeof(*c->ev));
+	}
+	c->ev[c->nev].row = row;
+	c->ev[c->nev].field = xstrdup(field);
+	c->ev[c->nev].reason = xstrdup(reason);
+	c->nev++;
+	pthread_cond_broadcast(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+}
+
+/*
+ * Read data rows into chunk c until it holds nmax checked rows or the
+ * file ends (c->last), rejecting rows as a single pass would (REG-026,
+ * REG-027); ERR_RANGE in c->rc/c->e past max rows.
+ */
+static void
+reg_imp_fill(struct reg_imp *im, struct reg_imp_chunk *c)
+{
+	struct csvread_row	 row;
+	struct reg_imp_row	*r;
+	struct err		 re;
+	char			 msg[96];
+	int64_t			 first;
+	size_t			 k;
+
+	while (c->n < im->nmax) {
+		if (csvread_next(im->cr, &row) != 1) {
+			c->last = 1;
+			return;
+		}
+		if (row.error == NULL && reg_imp_blank(&row))
+			continue;
+		if (++im->rows > im->max) {
+			c->rc = err_set(&c->e, ERR_RANGE, "rows", "more than "
+			    "%lld rows (REG-025)%s", (long long)im->max,
+			    im->o->batch > 0 ? "" : ": split the file or use "
+			    "`firewarden import units`");
+			c->last = 1;
+			return;
+		}
+		if (row.error != NULL) {
+			reg_imp_ev_add(im, c, row.row, "row", row.error);
+			continue;
+		}
+		/* Missing cells or extra non-empty ones. */
+		if (row.nfield < im->ncols) {
+			snprintf(msg, sizeof(msg), "the row has %zu fields, the "
+			    "header %zu", row.nfield, im->ncols);
+			reg_imp_ev_add(im, c, row.row, "row", msg);
+			continue;
+		}
+		for (k = im->ncols; k < row.nfield; k++)
+			if (row.field[k][0] != '\0')
+				break;
+		if (k < row.nfield) {
+			snprintf(msg, sizeof(msg), "the row has %zu fields, the "
+			    "header %zu", row.nfield, im->ncols);
+			reg_imp_ev_add(im, c, row.row, "row", msg);
+			continue;
+		}
+		r = &c->rows[c->n];
+		err_clear(&re);
+		if (reg_imp_check(im, &row, r, &re) < 0) {
+			reg_imp_ev_add(im, c, row.row, re.field, re.msg);
+			reg_imp_row_clear(r);
+			continue;
+		}
+		/* REG-027: one row per USCC; the first one counts. */
+		if ((first = reg_imp_seen(&im->seen, r->uscc, row.row)) != 0) {
+			snprintf(msg, sizeof(msg), "USCC already on row %lld "
+			    "(REG-027)", (long long)first);
+			reg_imp_ev_add(im, c, row.row, "uscc", msg);
+			reg_imp_row_clear(r);
+			continue;
+		}
+		reg_name_key(r->name, r->key);
+		c->n++;
+	}
+}
+
+/* The reader's thread: fills the chunks in turn until the file ends or
+ * the writer stops. */
+static void *
+reg_imp_reader(void *arg)
+{
+	struct reg_imp		*im = arg;
+	struct reg_imp_chunk	*c;
+	int			 k = 0, last;
+
+	for (;;) {
+		c = &im->chunks[k];
+		pthread_mutex_lock(&im->mu);
+		while (c->full && !im->stop)
+			pthread_cond_wait(&im->cv, &im->mu);
+		if (im->stop) {
+			pthread_mutex_unlock(&im->mu);
+			break;
+		}
+		pthread_mutex_unlock(&im->mu);
+		reg_imp_fill(im, c);
+		/* The file's SM3 for its record, while the writer writes. */
+		if (c->last && c->rc == 0)
+			crypto_sm3_hex(im->file, im->nfile, im->file_sm3);
+		pthread_mutex_lock(&im->mu);
+		c->full = 1;
+		last = c->last;
+		pthread_cond_broadcast(&im->cv);
+		pthread_mutex_unlock(&im->mu);
+		if (last)
+			break;
+		k = (k + 1) % REG_IMP_CHUNKS;
+	}
+	return NULL;
+}
+
+/* Wait for the reader to fill c, reporting its rejections as they come. */
+static void
+reg_imp_wait(struct reg_imp *im, struct reg_imp_chunk *c)
+{
+	struct reg_imp_ev	*ev;
+	int			 i, nev, full;
+
+	pthread_mutex_lock(&im->mu);
+	for (;;) {
+		full = c->full;
+		ev = c->ev;
+		nev = c->nev;
+		c->ev = NULL;
+		c->nev = c->evcap = 0;
+		if (nev > 0) {
+			pthread_mutex_unlock(&im->mu);
+			for (i = 0; i < nev; i++) {
+				reg_imp_reject(im, ev[i].row, ev[i].field,
+				    ev[i].reason);
+				free(ev[i].field);
+				free(ev[i].reason);
+			}
+			free(ev);
+			pthread_mutex_lock(&im->mu);
+			continue;
+		}
+		free(ev);
+		if (full)
+			break;
+		pthread_cond_wait(&im->cv, &im->mu);
+	}
+	pthread_mutex_unlock(&im->mu);
 }
 
 /* Records. */
@@ -971,18 +1582,6 @@ reg_imp_allowed(const struct reg_imp *im, struct err *e)
 	return 0;
 }
 
-/* The data row is all empty cells (a spreadsheet's trailing ",,,"). */
-static int
-reg_imp_blank(const struct csvread_row *row)
-{
-	size_t	i;
-
-	for (i = 0; i < row->nfield; i++)
-		if (row->field[i][strspn(row->field[i], " \t")] != '\0')
-			return 0;
-	return 1;
-}
-
 int
 registry_import_units(struct store *st, struct actor *who, const char *p,
     size_t n, const struct registry_import_opts *o, json_t **report,
@@ -992,13 +1591,13 @@ registry_import_units(struct store *st, struct actor *who, const char *p,
 	struct csvread		*cr = NULL;
 	struct csvread_row	 row;
 	struct reg_imp		 im;
-	struct err		 re;
+	struct reg_imp_chunk	*c;
 	json_t			*ignored = NULL;
 	const char		*enc;
-	char			 sm3[2 * CRYPTO_SM3_LEN + 1], msg[96];
-	int64_t			 first, iid = 0, max;
+	pthread_t		 reader;
+	int64_t			 iid = 0, max;
 	size_t			 k;
-	int			 header = 0, rc;
+	int			 header = 0, last, rc;
 
 	memset(&im, 0, sizeof(im));
 	im.st = st;
@@ -1029,90 +1628,107 @@ registry_import_units(struct store *st, struct actor *who, const char *p,
 	enc = csvread_encoding_name(csvread_encoding(cr));
 	if ((rc = reg_imp_towns(&im, e)) < 0)
 		goto out;
-	/* A long import writes to seven indexes of units at random places:
+	/* A long import writes to the indexes of units at random places:
 	 * with SQLite's default page cache (2 MB) every batch would read
-	 * and rewrite most of them.  The importing connection gets 128 MB
-	 * while it runs. */
+	 * and rewrite most of them.  The importing connection gets 512 MB
+	 * while it runs, enough for the pages a transaction of
+	 * REGISTRY_IMPORT_TX_ROWS dirties at a million units (a smaller
+	 * cache spills them to the WAL mid-transaction and reads them back;
+	 * peak RSS of `import units` of 1 000 000 rows ~ 870 MB). */
 	if (o->batch > 0 && store_kind(st) == STORE_SQLITE &&
-	    (rc = store_exec(st, "PRAGMA cache_size = -131072", STORE_NOARGS,
+	    (rc = store_exec(st, "PRAGMA cache_size = -524288", STORE_NOARGS,
 	    NULL, e)) < 0)
 		goto out;
-	im.nmax = o->batch > 0 ? o->batch : REGISTRY_IMPORT_BATCH;
-	im.batch = xcalloc((size_t)im.nmax, sizeof(*im.batch));
-	while (csvread_next(cr, &row) == 1) {
-		if (!header) {
-			if ((rc = reg_imp_header(&im, &row, ignored, e)) < 0)
-				goto out;
-			header = 1;
-			continue;
-		}
-		if (row.error == NULL && reg_imp_blank(&row))
-			continue;
-		if (++im.rows > max) {
-			rc = err_set(e, ERR_RANGE, "rows", "more than %lld rows "
-			    "(REG-025)%s", (long long)max, o->batch > 0 ? "" :
-			    ": split the file or use `firewarden import units`");
+	im.nmax = o->batch > 0 ? (o->batch < REG_IMP_CHUNK_ROWS ? o->batch :
+	    REG_IMP_CHUNK_ROWS) : REGISTRY_IMPORT_BATCH;
+	im.cr = cr;
+	im.max = max;
+	im.file = p;
+	im.nfile = n;
+	for (k = 0; k < REG_IMP_CHUNKS; k++)
+		im.chunks[k].rows = xcalloc((size_t)im.nmax,
+		    sizeof(*im.chunks[k].rows));
+	if (csvread_next(cr, &row) == 1) {
+		if ((rc = reg_imp_header(&im, &row, ignored, e)) < 0)
 			goto out;
-		}
-		if (row.error != NULL) {
-			reg_imp_reject(&im, row.row, "row", row.error);
-			continue;
-		}
-		/* Missing cells or extra non-empty ones. */
-		if (row.nfield < im.ncols) {
-			snprintf(msg, sizeof(msg), "the row has %zu fields, the "
-			    "header %zu", row.nfield, im.ncols);
-			reg_imp_reject(&im, row.row, "row", msg);
-			continue;
-		}
-		for (k = im.ncols; k < row.nfield; k++)
-			if (row.field[k][0] != '\0')
-				break;
-		if (k < row.nfield) {
-			snprintf(msg, sizeof(msg), "the row has %zu fields, the "
-			    "header %zu", row.nfield, im.ncols);
-			reg_imp_reject(&im, row.row, "row", msg);
-			continue;
-		}
-		err_clear(&re);
-		if (reg_imp_check(&im, &row, &im.batch[im.nbatch], &re) < 0) {
-			reg_imp_reject(&im, row.row, re.field, re.msg);
-			reg_imp_row_clear(&im.batch[im.nbatch]);
-			continue;
-		}
-		/* REG-027: one row per USCC; the first one counts. */
-		if ((first = reg_imp_seen(&im.seen, im.batch[im.nbatch].uscc,
-		    row.row)) != 0) {
-			snprintf(msg, sizeof(msg), "USCC already on row %lld "
-			    "(REG-027)", (long long)first);
-			reg_imp_reject(&im, row.row, "uscc", msg);
-			reg_imp_row_clear(&im.batch[im.nbatch]);
-			continue;
-		}
-		if (++im.nbatch == im.nmax &&
-		    (rc = reg_imp_flush(&im, e)) < 0)
-			goto out;
+		header = 1;
 	}
 	if (!header) {
 		rc = err_set(e, ERR_INVALID, "header", "the file has no header "
 		    "row");
 		goto out;
 	}
-	if ((rc = reg_imp_flush(&im, e)) < 0)
-		goto out;
-	crypto_sm3_hex(p, n, sm3);
-	if ((rc = reg_imp_finish(&im, sm3, n, enc, &iid, e)) < 0)
+	/* A long import reads on a second thread (see the top). */
+	if (o->batch > 0) {
+		pthread_mutex_init(&im.mu, NULL);
+		pthread_cond_init(&im.cv, NULL);
+		im.threaded = 1;
+		if (pthread_create(&reader, NULL, reg_imp_reader, &im) != 0) {
+			pthread_cond_destroy(&im.cv);
+			pthread_mutex_destroy(&im.mu);
+			im.threaded = 0;
+		} else {
+			reg_imp_ckpt_start(&im);
+			if (o->mode == REGISTRY_IMPORT_COMMIT &&
+			    pthread_create(&im.hs_th, NULL, reg_imp_hs_main,
+			    &im) == 0)
+				im.hs_on = 1;
+		}
+	}
+	for (k = 0;; k = (k + 1) % REG_IMP_CHUNKS) {
+		c = &im.chunks[k];
+		if (im.threaded)
+			reg_imp_wait(&im, c);
+		else
+			reg_imp_fill(&im, c);
+		rc = reg_imp_flush(&im, c, e);
+		last = c->last;
+		reg_imp_chunk_clear(c);
+		if (im.threaded) {
+			pthread_mutex_lock(&im.mu);
+			c->full = 0;
+			pthread_cond_broadcast(&im.cv);
+			pthread_mutex_unlock(&im.mu);
+		}
+		if (rc < 0)
+			goto out;
+		if (last)
+			break;
+	}
+	if (im.threaded) {
+		pthread_join(reader, NULL);
+		reg_imp_ckpt_stop(&im);
+		reg_imp_hs_stop(&im);
+		pthread_cond_destroy(&im.cv);
+		pthread_mutex_destroy(&im.mu);
+		im.threaded = 0;
+	}
+	if (!im.file_sm3[0])
+		crypto_sm3_hex(p, n, im.file_sm3);
+	if ((rc = reg_imp_finish(&im, im.file_sm3, n, enc, &iid, e)) < 0)
 		goto out;
 	*report = reg_imp_report(&im, iid, enc, ignored);
 	rc = 0;
 out:
+	if (im.threaded) {
+		pthread_mutex_lock(&im.mu);
+		im.stop = 1;
+		pthread_cond_broadcast(&im.cv);
+		pthread_mutex_unlock(&im.mu);
+		pthread_join(reader, NULL);
+		reg_imp_ckpt_stop(&im);
+		reg_imp_hs_stop(&im);
+		pthread_cond_destroy(&im.cv);
+		pthread_mutex_destroy(&im.mu);
+	}
 	if (o->batch > 0 && store_kind(st) == STORE_SQLITE)
 		store_exec(st, "PRAGMA cache_size = -2000", STORE_NOARGS, NULL,
 		    NULL);
-	if (im.batch != NULL)
-		for (k = 0; k < (size_t)im.nbatch; k++)
-			reg_imp_row_clear(&im.batch[k]);
-	free(im.batch);
+	for (k = 0; k < REG_IMP_CHUNKS; k++) {
+		if (im.chunks[k].rows != NULL)
+			reg_imp_chunk_clear(&im.chunks[k]);
+		free(im.chunks[k].rows);
+	}
 	free(im.towns);
 	free(im.seen.key);
 	free(im.seen.row);

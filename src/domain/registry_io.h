@@ -83,7 +83,7 @@ int	registry_class_record(struct store *st, const char *id, json_t **out,
 /* Rows a transaction of `firewarden import units`: every commit also
  * writes back the index pages the rows touched (WAL frames and a
  * checkpoint), so fewer, larger ones write each page fewer times. */
-#define REGISTRY_IMPORT_TX_ROWS		20000
+#define REGISTRY_IMPORT_TX_ROWS		100000
 
 enum registry_import_mode {
 	REGISTRY_IMPORT_DRY_RUN,
@@ -98,7 +98,8 @@ struct registry_import_opts {
 	 * written REGISTRY_IMPORT_BATCH rows at a time).  > 0: no
 	 * transaction may be open; rows are committed every batch rows in
 	 * transactions of their own (and on SQLite the connection gets a
-	 * 128 MB page cache meanwhile). */
+	 * 512 MB page cache meanwhile); rows are then read and checked on
+	 * a thread of their own while the previous ones are written. */
 	int				 batch;
 	enum csvread_enc		 encoding;	/* CSVREAD_DETECT or forced */
 	size_t				 max_errors;	/* 0: ..._ERRORS */

@@ -425,6 +425,32 @@ put_thing(struct fx *f, struct audit_batch *b, int i)
 	json_decref(rec);
 }
 
+/*
+ * runs[0..nruns) things appended one by one in f, a transaction each:
+ * their entries without times, and the count of stored nodes.
+ */
+static int64_t
+singles(struct fx *f, const int *runs, size_t nruns, json_t **entries)
+{
+	struct err	e;
+	int64_t		size, nodes;
+	size_t		r;
+	int		i = 0, k;
+
+	for (r = 0; r < nruns; r++)
+		for (k = 0; k < runs[r]; k++, i++) {
+			assert_int_equal(store_begin(f->st, &e), 0);
+			put_thing(f, NULL, i);
+			assert_int_equal(store_commit(f->st, &e), 0);
+		}
+	assert_int_equal(audit_size(f->st, &size, &e), 0);
+	assert_int_equal(size, i);
+	*entries = entries_sans_at(f->st, i);
+	assert_int_equal(store_query_int(f->st, "SELECT COUNT(*) FROM "
+	    "audit_nodes", STORE_NOARGS, &nodes, &e), 0);
+	return nodes;
+}
+
 static void
 test_audit__batch_same_as_single(void **state)
 {
@@ -444,17 +470,7 @@ test_audit__batch_same_as_single(void **state)
 	/* f: every entry alone; then g (a fresh store: on PostgreSQL the
 	 * same schema, made anew) the same in batches, one transaction each,
 	 * some with a single append before the batch. */
-	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
-		for (k = 0; k < runs[r]; k++, i++) {
-			assert_int_equal(store_begin(f->st, &e), 0);
-			put_thing(f, NULL, i);
-			assert_int_equal(store_commit(f->st, &e), 0);
-		}
-	assert_int_equal(audit_size(f->st, &size, &e), 0);
-	assert_int_equal(size, i);
-	ea = entries_sans_at(f->st, i);
-	assert_int_equal(store_query_int(f->st, "SELECT COUNT(*) FROM "
-	    "audit_nodes", STORE_NOARGS, &na, &e), 0);
+	na = singles(f, runs, sizeof(runs) / sizeof(runs[0]), &ea);
 	assert_int_equal(fx_setup((void **)&g), 0);
 	for (i = 0, r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
 		assert_int_equal(store_begin(g->st, &e), 0);
@@ -509,6 +525,89 @@ test_audit__batch_same_as_single(void **state)
 	buf_free(&rep);
 }
 
+
+/*
+ * Entries prepared ahead (audit_batch_prepare, as an import does on a
+ * thread of its own) are the entries and nodes that single appends
+ * write; entries appended meanwhile put them out of place.
+ */
+static void
+test_audit__prepared_same_as_single(void **state)
+{
+	static const int	 runs[] = { 1, 2, 5, 8, 16, 1, 31, 64, 3, 100 };
+	struct fx		*f = *state, *g = NULL;
+	struct audit_batch	 b;
+	struct audit_prepared	 p;
+	struct actor		 who;
+	struct buf		 rep;
+	struct err		 e;
+	json_t			*ea, *eb, *rec;
+	char			 name[32], ids[100][24], states[100][65];
+	const char		*idp[100], *stp[100];
+	int64_t			 size, na, nb;
+	size_t			 r;
+	int			 i = 0, k;
+
+	buf_init(&rep);
+	actor_system(&who, "test");
+	na = singles(f, runs, sizeof(runs) / sizeof(runs[0]), &ea);
+	assert_int_equal(fx_setup((void **)&g), 0);
+	for (i = 0, r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+		assert_int_equal(store_begin(g->st, &e), 0);
+		assert_int_equal(audit_batch_begin(g->st, &b, &e), 0);
+		for (k = 0; k < runs[r]; k++) {
+			snprintf(name, sizeof(name), "thing %d \"消防\"",
+			    i + k);
+			assert_int_equal(store_exec(g->st, "INSERT INTO things "
+			    "(id, name) VALUES (?, ?)", STORE_ARGS(
+			    SV_I(i + k + 1), SV_S(name)), NULL, &e), 0);
+			rec = thing_json(i + k + 1, name);
+			audit_state_hash(rec, states[k]);
+			json_decref(rec);
+			snprintf(ids[k], sizeof(ids[k]), "%d", i + k + 1);
+			idp[k] = ids[k];
+			stp[k] = states[k];
+		}
+		assert_int_equal(audit_batch_prepare(&b, &who, "thing.create",
+		    "thing", (size_t)runs[r], idp, stp, &p), 0);
+		who.audit_count = 0;
+		assert_int_equal(audit_batch_put_prepared(&b, &who, &p, &e), 0);
+		assert_int_equal(who.audit_count, runs[r]);
+		audit_prepared_free(&p);
+		assert_int_equal(audit_batch_end(&b, &e), 0);
+		assert_int_equal(store_commit(g->st, &e), 0);
+		i += runs[r];
+	}
+	assert_int_equal(audit_size(g->st, &size, &e), 0);
+	assert_int_equal(size, i);
+	eb = entries_sans_at(g->st, i);
+	assert_true(json_equal(ea, eb));
+	json_decref(ea);
+	json_decref(eb);
+	assert_int_equal(store_query_int(g->st, "SELECT COUNT(*) FROM "
+	    "audit_nodes", STORE_NOARGS, &nb, &e), 0);
+	assert_int_equal(na, nb);
+	assert_int_equal(verify(g, thing_types, &rep), 0);
+
+	/* Prepared, then an entry appended before them: refused, and the
+	 * transaction rolled back leaves the log as it was. */
+	assert_int_equal(store_begin(g->st, &e), 0);
+	assert_int_equal(audit_batch_begin(g->st, &b, &e), 0);
+	snprintf(ids[0], sizeof(ids[0]), "%d", i + 2);
+	assert_int_equal(audit_batch_prepare(&b, &who, "thing.create",
+	    "thing", 1, idp, stp, &p), 0);
+	put_thing(g, &b, i);
+	assert_int_equal(audit_batch_put_prepared(&b, &who, &p, &e),
+	    ERR_INTERNAL);
+	audit_prepared_free(&p);
+	store_rollback(g->st);
+	assert_int_equal(audit_size(g->st, &size, &e), 0);
+	assert_int_equal(size, i);
+	assert_int_equal(verify(g, thing_types, &rep), 0);
+	fx_teardown((void **)&g);
+	buf_free(&rep);
+}
+
 static int
 run(const char *url, const char *name)
 {
@@ -529,6 +628,8 @@ run(const char *url, const char *name)
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit__batch_same_as_single,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_audit__prepared_same_as_single, fx_setup, fx_teardown),
 	};
 
 	fx_url = url;
