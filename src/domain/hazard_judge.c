@@ -17,6 +17,7 @@
 #include "../core/mem.h"
 #include "../core/str.h"
 #include "hazard_judge.h"
+#include "dck.h"
 #include "rec.h"
 
 #define HZ_FORMAT	"firewarden-gb35181-v1"
@@ -34,8 +35,6 @@
 #define HZ_TEXT_MAX	200		/* names and texts, code points */
 #define HZ_SOURCE_MAX	2000
 #define HZ_NOTE_MAX	8000
-#define HZ_PATH		160
-#define HZ_SHOW		48		/* a caller's value in a message */
 
 struct hj_element {
 	const char	*code;
@@ -106,31 +105,6 @@ hj_isdigit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* YYYY-MM-DD naming a real day. */
-static int
-hj_date_ok(const char *s)
-{
-	static const int	mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-	int			i, y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !hj_isdigit(s[i]))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)))
-		return 0;
-	return 1;
-}
-
 /* An element or group code: 1 to 3 numbers of 1 to 3 digits, dotted. */
 static int
 hj_code_parse(const char *s, int part[HZ_CODE_PARTS], int *nparts)
@@ -174,149 +148,8 @@ hj_name_ok(const char *s)
 }
 
 
-/*
- * A value fit to quote in a message: printable ASCII (anything else
- * becomes ?), cut at HZ_SHOW - 4 characters, so that a message stays
- * short and valid UTF-8 whatever a caller or a file holds.
- */
-static const char *
-hj_show(const char *s, char out[HZ_SHOW])
-{
-	size_t	i;
-
-	if (s == NULL)
-		return "(null)";
-	for (i = 0; s[i] && i < HZ_SHOW - 4; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	if (s[i]) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
 
 /* Loading. */
-
-struct hj_ck {
-	const char	*file;
-	struct err	*e;
-};
-
-static int	hj_bad(struct hj_ck *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/* ERR_INVALID naming the file and the key path. */
-static int
-hj_bad(struct hj_ck *c, const char *path, const char *fmt, ...)
-{
-	char	msg[ERR_MSG_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(c->e, ERR_INVALID, path, "%s: %s: %s", c->file, path,
-	    msg);
-}
-
-/* path.key into p. */
-static const char *
-hj_path(char p[HZ_PATH], const char *path, const char *key)
-{
-	snprintf(p, HZ_PATH, "%.100s%s%.40s", path, *path ? "." : "", key);
-	return p;
-}
-
-/* o is an object whose every key is one of keys (NULL-terminated). */
-static int
-hj_keys(struct hj_ck *c, const char *path, json_t *o,
-    const char *const *keys)
-{
-	const char	*k;
-	json_t		*v;
-	char		 p[HZ_PATH], shown[HZ_SHOW];
-	int		 i, found;
-
-	if (!json_is_object(o))
-		return hj_bad(c, path, "must be an object");
-	json_object_foreach(o, k, v) {
-		for (i = 0, found = 0; keys[i] && !found; i++)
-			found = strcmp(keys[i], k) == 0;
-		if (!found)
-			return hj_bad(c, hj_path(p, path, hj_show(k, shown)),
-			    "unknown key");
-	}
-	return 0;
-}
-
-/* o[key] as text of 1..max code points; absent is fine when opt. */
-static int
-hj_text(struct hj_ck *c, const char *path, const json_t *o, const char *key,
-    size_t max, int opt, const char **out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[HZ_PATH];
-	size_t	 n;
-
-	*out = NULL;
-	if (v == NULL && opt)
-		return 0;
-	if (v == NULL)
-		return hj_bad(c, hj_path(p, path, key), "missing");
-	if (!json_is_string(v) || (n = str_utf8_len(json_string_value(v))) ==
-	    0 || n > max)
-		return hj_bad(c, hj_path(p, path, key), "must be text of 1 to "
-		    "%zu characters", max);
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* o[key] as a boolean into *out (out may be NULL). */
-static int
-hj_bool(struct hj_ck *c, const char *path, const json_t *o, const char *key,
-    int *out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[HZ_PATH];
-
-	if (!json_is_boolean(v))
-		return hj_bad(c, hj_path(p, path, key), "must be true or "
-		    "false");
-	if (out != NULL)
-		*out = json_is_true(v);
-	return 0;
-}
-
-static int
-hj_date(struct hj_ck *c, const char *path, const json_t *o, const char *key,
-    int opt, const char **out)
-{
-	char	p[HZ_PATH];
-	int	rc;
-
-	if ((rc = hj_text(c, path, o, key, 10, opt, out)) < 0)
-		return rc;
-	if (*out != NULL && !hj_date_ok(*out))
-		return hj_bad(c, hj_path(p, path, key), "must be a date "
-		    "YYYY-MM-DD");
-	return 0;
-}
-
-/* o[key] as a list of min..max items. */
-static int
-hj_list(struct hj_ck *c, const json_t *o, const char *key, size_t min,
-    size_t max, json_t **out)
-{
-	json_t	*v = json_object_get(o, key);
-
-	if (!json_is_array(v) || json_array_size(v) < min ||
-	    json_array_size(v) > max)
-		return hj_bad(c, key, "must be a list of %zu to %zu items", min,
-		    max);
-	*out = v;
-	return 0;
-}
 
 static int
 hj_element_find(const struct hj_edition *ed, const char *code)
@@ -330,33 +163,33 @@ hj_element_find(const struct hj_edition *ed, const char *code)
 }
 
 static int
-hj_groups_parse(struct hj_ck *c, json_t *list, const char **groups)
+hj_groups_parse(const struct dck *c, json_t *list, const char **groups)
 {
 	static const char *const keys[] = { "code", "name_zh", "confirmed",
 	    NULL };
 	const char	*name;
 	json_t		*x;
-	char		 p[HZ_PATH], q[HZ_PATH];
+	char		 p[DCK_PATH], q[DCK_PATH];
 	size_t		 i, k;
 	int		 part[HZ_CODE_PARTS], n, rc;
 
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "groups[%zu]", i);
 		if (!json_is_object(x))
-			return hj_bad(c, p, "must be an object");
-		if ((rc = hj_text(c, p, x, "code", 16, 0, &groups[i])) < 0)
+			return dck_bad(c, p, "must be an object");
+		if ((rc = dck_text(c, p, x, "code", 16, 0, &groups[i])) < 0)
 			return rc;
 		if (hj_code_parse(groups[i], part, &n) < 0)
-			return hj_bad(c, hj_path(q, p, "code"), "must be "
+			return dck_bad(c, dck_path(q, p, "code"), "must be "
 			    "dotted numbers such as 7.3");
 		snprintf(p, sizeof(p), "groups[%s]", groups[i]);
 		for (k = 0; k < i; k++)
 			if (strcmp(groups[k], groups[i]) == 0)
-				return hj_bad(c, p, "duplicate group");
-		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
-		    (rc = hj_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0,
+				return dck_bad(c, p, "duplicate group");
+		if ((rc = dck_keys(c, p, x, keys)) < 0 ||
+		    (rc = dck_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0,
 		    &name)) < 0 ||
-		    (rc = hj_bool(c, p, x, "confirmed", NULL)) < 0)
+		    (rc = dck_bool(c, p, x, "confirmed", NULL)) < 0)
 			return rc;
 	}
 	return 0;
@@ -364,7 +197,7 @@ hj_groups_parse(struct hj_ck *c, json_t *list, const char **groups)
 
 /* The direct or the composite list into ed->el. */
 static int
-hj_elements_parse(struct hj_ck *c, const char *key, json_t *list,
+hj_elements_parse(const struct dck *c, const char *key, json_t *list,
     int direct, const char **groups, size_t ngroups, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "code", "group", "text_zh",
@@ -372,47 +205,47 @@ hj_elements_parse(struct hj_ck *c, const char *key, json_t *list,
 	struct hj_element	*el;
 	const char		*group, *s;
 	json_t			*x;
-	char			 p[HZ_PATH], q[HZ_PATH], shown[HZ_SHOW];
+	char			 p[DCK_PATH], q[DCK_PATH], shown[DCK_SHOW];
 	size_t			 i, k, glen;
 	int			 dup, rc;
 
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "%s[%zu]", key, i);
 		if (ed->nel == HAZARD_ELEMENTS_MAX)
-			return hj_bad(c, p, "more than %d elements in all",
+			return dck_bad(c, p, "more than %d elements in all",
 			    HAZARD_ELEMENTS_MAX);
 		el = &ed->el[ed->nel];
 		el->direct = direct;
 		if (!json_is_object(x))
-			return hj_bad(c, p, "must be an object");
-		if ((rc = hj_text(c, p, x, "code", 16, 0, &el->code)) < 0)
+			return dck_bad(c, p, "must be an object");
+		if ((rc = dck_text(c, p, x, "code", 16, 0, &el->code)) < 0)
 			return rc;
 		if (hj_code_parse(el->code, el->part, &el->nparts) < 0)
-			return hj_bad(c, hj_path(q, p, "code"), "must be "
+			return dck_bad(c, dck_path(q, p, "code"), "must be "
 			    "dotted numbers such as 6.1 or 7.3.10");
 		snprintf(p, sizeof(p), "%s[%s]", key, el->code);
 		if ((dup = hj_element_find(ed, el->code)) >= 0)
-			return hj_bad(c, p, "duplicate code (also %s)",
+			return dck_bad(c, p, "duplicate code (also %s)",
 			    ed->el[dup].direct ? "a direct element" :
 			    "a composite element");
-		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
-		    (rc = hj_text(c, p, x, "group", 16, 0, &group)) < 0)
+		if ((rc = dck_keys(c, p, x, keys)) < 0 ||
+		    (rc = dck_text(c, p, x, "group", 16, 0, &group)) < 0)
 			return rc;
 		for (k = 0; k < ngroups; k++)
 			if (strcmp(groups[k], group) == 0)
 				break;
 		glen = strlen(group);
 		if (k == ngroups)
-			return hj_bad(c, hj_path(q, p, "group"), "unknown "
-			    "group %s", hj_show(group, shown));
+			return dck_bad(c, dck_path(q, p, "group"), "unknown "
+			    "group %s", dck_show(group, shown));
 		if (strcmp(group, el->code) != 0 &&
 		    (strncmp(group, el->code, glen) != 0 ||
 		    el->code[glen] != '.'))
-			return hj_bad(c, hj_path(q, p, "group"), "the code "
+			return dck_bad(c, dck_path(q, p, "group"), "the code "
 			    "does not lie in group %s", group);
-		if ((rc = hj_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
-		    0 || (rc = hj_bool(c, p, x, "confirmed", NULL)) < 0 ||
-		    (rc = hj_text(c, p, x, "note", HZ_SOURCE_MAX, 1, &s)) < 0)
+		if ((rc = dck_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = dck_bool(c, p, x, "confirmed", NULL)) < 0 ||
+		    (rc = dck_text(c, p, x, "note", HZ_SOURCE_MAX, 1, &s)) < 0)
 			return rc;
 		ed->nel++;
 	}
@@ -421,12 +254,12 @@ hj_elements_parse(struct hj_ck *c, const char *key, json_t *list,
 
 /* The rule "counts": "any" or a list of composite element codes. */
 static int
-hj_counts_parse(struct hj_ck *c, const char *path, json_t *v,
+hj_counts_parse(const struct dck *c, const char *path, json_t *v,
     const struct hj_edition *ed, struct hj_rule *r, int *ncounted)
 {
 	const char	*code;
 	json_t		*x;
-	char		 p[HZ_PATH], shown[HZ_SHOW];
+	char		 p[DCK_PATH], shown[DCK_SHOW];
 	size_t		 i;
 	int		 k;
 
@@ -442,21 +275,21 @@ hj_counts_parse(struct hj_ck *c, const char *path, json_t *v,
 	}
 	if (!json_is_array(v) || json_array_size(v) == 0 ||
 	    json_array_size(v) > HAZARD_ELEMENTS_MAX)
-		return hj_bad(c, hj_path(p, path, "counts"), "must be \"any\" "
+		return dck_bad(c, dck_path(p, path, "counts"), "must be \"any\" "
 		    "or a list of composite element codes");
 	json_array_foreach(v, i, x) {
 		snprintf(p, sizeof(p), "%.100s.counts[%zu]", path, i);
 		if (!json_is_string(x))
-			return hj_bad(c, p, "must be an element code");
+			return dck_bad(c, p, "must be an element code");
 		code = json_string_value(x);
 		if ((k = hj_element_find(ed, code)) < 0)
-			return hj_bad(c, p, "unknown element %s",
-			    hj_show(code, shown));
+			return dck_bad(c, p, "unknown element %s",
+			    dck_show(code, shown));
 		if (ed->el[k].direct)
-			return hj_bad(c, p, "%s is a direct element; rules "
+			return dck_bad(c, p, "%s is a direct element; rules "
 			    "count composite elements", code);
 		if (r->counts[k])
-			return hj_bad(c, p, "%s listed twice", code);
+			return dck_bad(c, p, "%s listed twice", code);
 		r->counts[k] = 1;
 		(*ncounted)++;
 	}
@@ -464,7 +297,7 @@ hj_counts_parse(struct hj_ck *c, const char *path, json_t *v,
 }
 
 static int
-hj_places_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
+hj_places_parse(const struct dck *c, json_t *list, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "code", "name_zh", "name_en",
 	    "rules", NULL };
@@ -474,7 +307,7 @@ hj_places_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
 	struct hj_rule	*r;
 	const char	*s;
 	json_t		*rules, *x, *rx, *t;
-	char		 p[HZ_PATH], rp[HZ_PATH], tp[HZ_PATH];
+	char		 p[DCK_PATH], rp[DCK_PATH], tp[DCK_PATH];
 	size_t		 i, j;
 	int		 k, ncounted, rc;
 
@@ -482,48 +315,48 @@ hj_places_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
 		pl = &ed->pl[ed->npl];
 		snprintf(p, sizeof(p), "places[%zu]", i);
 		if (!json_is_object(x))
-			return hj_bad(c, p, "must be an object");
-		if ((rc = hj_text(c, p, x, "code", HZ_NAME_LEN, 0,
+			return dck_bad(c, p, "must be an object");
+		if ((rc = dck_text(c, p, x, "code", HZ_NAME_LEN, 0,
 		    &pl->code)) < 0)
 			return rc;
 		if (!hj_name_ok(pl->code))
-			return hj_bad(c, hj_path(tp, p, "code"), "must be "
+			return dck_bad(c, dck_path(tp, p, "code"), "must be "
 			    "[a-z][a-z0-9-]*");
 		snprintf(p, sizeof(p), "places[%s]", pl->code);
 		for (k = 0; k < ed->npl; k++)
 			if (strcmp(ed->pl[k].code, pl->code) == 0)
-				return hj_bad(c, p, "duplicate place");
-		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
-		    (rc = hj_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0, &s)) <
-		    0 || (rc = hj_text(c, p, x, "name_en", 64, 0,
+				return dck_bad(c, p, "duplicate place");
+		if ((rc = dck_keys(c, p, x, keys)) < 0 ||
+		    (rc = dck_text(c, p, x, "name_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = dck_text(c, p, x, "name_en", 64, 0,
 		    &pl->name_en)) < 0)
 			return rc;
 		rules = json_object_get(x, "rules");
 		if (!json_is_array(rules) || json_array_size(rules) == 0 ||
 		    json_array_size(rules) > HZ_RULES_MAX)
-			return hj_bad(c, hj_path(tp, p, "rules"), "must be a "
+			return dck_bad(c, dck_path(tp, p, "rules"), "must be a "
 			    "list of 1 to %d rules", HZ_RULES_MAX);
 		json_array_foreach(rules, j, rx) {
 			r = &pl->rule[j];
 			snprintf(rp, sizeof(rp), "%.60s.rules[%zu]", p, j);
-			if ((rc = hj_keys(c, rp, rx, rkeys)) < 0 ||
+			if ((rc = dck_keys(c, rp, rx, rkeys)) < 0 ||
 			    (rc = hj_counts_parse(c, rp, json_object_get(rx,
 			    "counts"), ed, r, &ncounted)) < 0)
 				return rc;
 			t = json_object_get(rx, "threshold");
-			hj_path(tp, rp, "threshold");
+			dck_path(tp, rp, "threshold");
 			if (!json_is_integer(t))
-				return hj_bad(c, tp, "must be an integer");
+				return dck_bad(c, tp, "must be an integer");
 			if (json_integer_value(t) < 1)
-				return hj_bad(c, tp, "must be at least 1");
+				return dck_bad(c, tp, "must be at least 1");
 			if (json_integer_value(t) > ncounted)
-				return hj_bad(c, tp, "can never be met: the "
+				return dck_bad(c, tp, "can never be met: the "
 				    "rule counts %d elements", ncounted);
 			r->threshold = (int)json_integer_value(t);
-			if ((rc = hj_bool(c, rp, rx, "confirmed", NULL)) < 0 ||
-			    (rc = hj_text(c, rp, rx, "source", HZ_SOURCE_MAX,
+			if ((rc = dck_bool(c, rp, rx, "confirmed", NULL)) < 0 ||
+			    (rc = dck_text(c, rp, rx, "source", HZ_SOURCE_MAX,
 			    0, &s)) < 0 ||
-			    (rc = hj_text(c, rp, rx, "note", HZ_SOURCE_MAX, 1,
+			    (rc = dck_text(c, rp, rx, "note", HZ_SOURCE_MAX, 1,
 			    &s)) < 0)
 				return rc;
 			pl->nrules++;
@@ -534,14 +367,14 @@ hj_places_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
 }
 
 static int
-hj_exclusions_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
+hj_exclusions_parse(const struct dck *c, json_t *list, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "code", "clause", "text_zh",
 	    "confirmed", "source", NULL };
 	struct hj_exclusion	*ex;
 	const char		*s;
 	json_t			*x;
-	char			 p[HZ_PATH], q[HZ_PATH];
+	char			 p[DCK_PATH], q[DCK_PATH];
 	size_t			 i;
 	int			 k, rc;
 
@@ -549,22 +382,22 @@ hj_exclusions_parse(struct hj_ck *c, json_t *list, struct hj_edition *ed)
 		ex = &ed->ex[ed->nex];
 		snprintf(p, sizeof(p), "exclusions[%zu]", i);
 		if (!json_is_object(x))
-			return hj_bad(c, p, "must be an object");
-		if ((rc = hj_text(c, p, x, "code", HZ_NAME_LEN, 0,
+			return dck_bad(c, p, "must be an object");
+		if ((rc = dck_text(c, p, x, "code", HZ_NAME_LEN, 0,
 		    &ex->code)) < 0)
 			return rc;
 		if (!hj_name_ok(ex->code))
-			return hj_bad(c, hj_path(q, p, "code"), "must be "
+			return dck_bad(c, dck_path(q, p, "code"), "must be "
 			    "[a-z][a-z0-9-]*");
 		snprintf(p, sizeof(p), "exclusions[%s]", ex->code);
 		for (k = 0; k < ed->nex; k++)
 			if (strcmp(ed->ex[k].code, ex->code) == 0)
-				return hj_bad(c, p, "duplicate exclusion");
-		if ((rc = hj_keys(c, p, x, keys)) < 0 ||
-		    (rc = hj_text(c, p, x, "clause", 32, 0, &ex->clause)) < 0 ||
-		    (rc = hj_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
-		    0 || (rc = hj_bool(c, p, x, "confirmed", NULL)) < 0 ||
-		    (rc = hj_text(c, p, x, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
+				return dck_bad(c, p, "duplicate exclusion");
+		if ((rc = dck_keys(c, p, x, keys)) < 0 ||
+		    (rc = dck_text(c, p, x, "clause", 32, 0, &ex->clause)) < 0 ||
+		    (rc = dck_text(c, p, x, "text_zh", HZ_TEXT_MAX, 0, &s)) <
+		    0 || (rc = dck_bool(c, p, x, "confirmed", NULL)) < 0 ||
+		    (rc = dck_text(c, p, x, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
 			return rc;
 		ed->nex++;
 	}
@@ -598,7 +431,7 @@ hj_order(struct hj_edition *ed)
 }
 
 static int
-hj_doc_parse(struct hj_ck *c, const char *edition, struct hj_edition *ed)
+hj_doc_parse(const struct dck *c, const char *edition, struct hj_edition *ed)
 {
 	static const char *const keys[] = { "format", "edition", "standard",
 	    "title", "title_en", "effective", "effective_confirmed",
@@ -609,50 +442,50 @@ hj_doc_parse(struct hj_ck *c, const char *edition, struct hj_edition *ed)
 	int		 rc;
 
 	if (!json_is_object(doc))
-		return hj_bad(c, "format", "the file is not a JSON object");
-	if ((rc = hj_keys(c, "", doc, keys)) < 0 ||
-	    (rc = hj_text(c, "", doc, "format", 40, 0, &s)) < 0)
+		return dck_bad(c, "format", "the file is not a JSON object");
+	if ((rc = dck_keys(c, "", doc, keys)) < 0 ||
+	    (rc = dck_text(c, "", doc, "format", 40, 0, &s)) < 0)
 		return rc;
 	if (strcmp(s, HZ_FORMAT) != 0)
-		return hj_bad(c, "format", "must be %s", HZ_FORMAT);
-	if ((rc = hj_text(c, "", doc, "edition", HZ_EDITION_LEN, 0,
+		return dck_bad(c, "format", "must be %s", HZ_FORMAT);
+	if ((rc = dck_text(c, "", doc, "edition", HZ_EDITION_LEN, 0,
 	    &ed->edition)) < 0)
 		return rc;
 	if (strcmp(ed->edition, edition) != 0)
-		return hj_bad(c, "edition", "must be %s, as in the file name",
+		return dck_bad(c, "edition", "must be %s, as in the file name",
 		    edition);
-	if ((rc = hj_text(c, "", doc, "standard", 40, 0, &ed->standard)) < 0 ||
-	    (rc = hj_text(c, "", doc, "title", HZ_TEXT_MAX, 0, &ed->title)) <
-	    0 || (rc = hj_text(c, "", doc, "title_en", HZ_TEXT_MAX, 1,
+	if ((rc = dck_text(c, "", doc, "standard", 40, 0, &ed->standard)) < 0 ||
+	    (rc = dck_text(c, "", doc, "title", HZ_TEXT_MAX, 0, &ed->title)) <
+	    0 || (rc = dck_text(c, "", doc, "title_en", HZ_TEXT_MAX, 1,
 	    &ed->title_en)) < 0 ||
-	    (rc = hj_date(c, "", doc, "effective", 0, &ed->effective)) < 0 ||
-	    (rc = hj_bool(c, "", doc, "effective_confirmed",
+	    (rc = dck_date(c, "", doc, "effective", 0, &ed->effective)) < 0 ||
+	    (rc = dck_bool(c, "", doc, "effective_confirmed",
 	    &ed->effective_confirmed)) < 0 ||
-	    (rc = hj_date(c, "", doc, "superseded", 1, &ed->superseded)) < 0)
+	    (rc = dck_date(c, "", doc, "superseded", 1, &ed->superseded)) < 0)
 		return rc;
 	if (ed->superseded != NULL && strcmp(ed->superseded, ed->effective) <=
 	    0)
-		return hj_bad(c, "superseded", "must be after effective");
-	if ((rc = hj_bool(c, "", doc, "template", &ed->template)) < 0 ||
-	    (rc = hj_text(c, "", doc, "note", HZ_NOTE_MAX, 0, &s)) < 0 ||
-	    (rc = hj_text(c, "", doc, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
+		return dck_bad(c, "superseded", "must be after effective");
+	if ((rc = dck_bool(c, "", doc, "template", &ed->template)) < 0 ||
+	    (rc = dck_text(c, "", doc, "note", HZ_NOTE_MAX, 0, &s)) < 0 ||
+	    (rc = dck_text(c, "", doc, "source", HZ_SOURCE_MAX, 0, &s)) < 0)
 		return rc;
-	if ((rc = hj_list(c, doc, "groups", 1, HZ_GROUPS_MAX, &list)) < 0 ||
+	if ((rc = dck_list(c, "", doc, "groups", 1, HZ_GROUPS_MAX, &list)) < 0 ||
 	    (rc = hj_groups_parse(c, list, groups)) < 0)
 		return rc;
-	if ((rc = hj_list(c, doc, "direct", 1, HAZARD_ELEMENTS_MAX,
+	if ((rc = dck_list(c, "", doc, "direct", 1, HAZARD_ELEMENTS_MAX,
 	    &list)) < 0 ||
 	    (rc = hj_elements_parse(c, "direct", list, 1, groups,
 	    json_array_size(json_object_get(doc, "groups")), ed)) < 0 ||
-	    (rc = hj_list(c, doc, "composite", 1, HAZARD_ELEMENTS_MAX,
+	    (rc = dck_list(c, "", doc, "composite", 1, HAZARD_ELEMENTS_MAX,
 	    &list)) < 0 ||
 	    (rc = hj_elements_parse(c, "composite", list, 0, groups,
 	    json_array_size(json_object_get(doc, "groups")), ed)) < 0)
 		return rc;
 	hj_order(ed);
-	if ((rc = hj_list(c, doc, "places", 1, HZ_PLACES_MAX, &list)) < 0 ||
+	if ((rc = dck_list(c, "", doc, "places", 1, HZ_PLACES_MAX, &list)) < 0 ||
 	    (rc = hj_places_parse(c, list, ed)) < 0 ||
-	    (rc = hj_list(c, doc, "exclusions", 0, HZ_EXCL_MAX, &list)) < 0)
+	    (rc = dck_list(c, "", doc, "exclusions", 0, HZ_EXCL_MAX, &list)) < 0)
 		return rc;
 	return hj_exclusions_parse(c, list, ed);
 }
@@ -684,7 +517,7 @@ hj_file_load(const char *dir, const char *name, struct hj_edition **out,
     struct err *e)
 {
 	struct hj_edition	*ed = NULL;
-	struct hj_ck		 c;
+	struct dck		 c;
 	char			 edition[HZ_EDITION_LEN + 1];
 	size_t			 n;
 	int			 rc;
@@ -831,7 +664,7 @@ hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
 {
 	const struct hj_set	*s = hj_current();
 	const struct hj_edition	*ed;
-	char			 v[HZ_SHOW], names[HZ_EDITIONS_MAX *
+	char			 v[DCK_SHOW], names[HZ_EDITIONS_MAX *
 				    (HZ_EDITION_LEN + 2)];
 
 	if (s == NULL)
@@ -839,7 +672,7 @@ hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
 		    "edition is loaded");
 	if ((ed = hj_edition_find(s, edition)) == NULL)
 		return err_set(e, ERR_INVALID, "edition", "unknown edition %s "
-		    "(loaded: %.100s)", hj_show(edition, v),
+		    "(loaded: %.100s)", dck_show(edition, v),
 		    hj_edition_names(s, names, sizeof(names)));
 	*out = json_deep_copy(ed->doc);
 	return 0;
@@ -850,12 +683,12 @@ hazard_judge_edition_on(const char *date, const char **out, struct err *e)
 {
 	const struct hj_set	*s = hj_current();
 	const struct hj_edition	*ed = NULL;
-	char			 v[HZ_SHOW];
+	char			 v[DCK_SHOW];
 	int			 i;
 
-	if (!hj_date_ok(date))
+	if (!dck_date_ok(date))
 		return err_set(e, ERR_INVALID, "date", "%s is not a date "
-		    "YYYY-MM-DD", hj_show(date, v));
+		    "YYYY-MM-DD", dck_show(date, v));
 	if (s == NULL)
 		return err_set(e, ERR_UNAVAILABLE, "date", "no GB 35181 "
 		    "edition is loaded");
@@ -919,7 +752,7 @@ static int
 hj_elements_mark(const struct hj_edition *ed, const char *const *elements,
     int n, unsigned char *present, struct err *e)
 {
-	char	v[HZ_SHOW];
+	char	v[DCK_SHOW];
 	int	i, k;
 
 	if (n < 0 || n > HAZARD_INPUT_MAX || (n > 0 && elements == NULL))
@@ -931,7 +764,7 @@ hj_elements_mark(const struct hj_edition *ed, const char *const *elements,
 			    "%d is missing", i + 1);
 		if ((k = hj_element_find(ed, elements[i])) < 0)
 			return err_set(e, ERR_INVALID, "elements", "unknown "
-			    "element %s in %s", hj_show(elements[i], v),
+			    "element %s in %s", dck_show(elements[i], v),
 			    ed->standard);
 		present[k] = 1;
 	}
@@ -950,7 +783,7 @@ hazard_judge(const char *edition, const char *place,
 	const struct hj_rule		*r, *best = NULL;
 	unsigned char			 present[HAZARD_ELEMENTS_MAX] = { 0 };
 	unsigned char			 direct[HAZARD_ELEMENTS_MAX] = { 0 };
-	char				 v[HZ_SHOW], names[HZ_EDITIONS_MAX *
+	char				 v[DCK_SHOW], names[HZ_EDITIONS_MAX *
 					    (HZ_EDITION_LEN + 2)];
 	int				 i, k, rc, count, best_count = 0;
 	int				 ndirect;
@@ -961,14 +794,14 @@ hazard_judge(const char *edition, const char *place,
 	/* HAZ-J06: every value is checked before anything is decided. */
 	if ((ed = hj_edition_find(s, edition)) == NULL)
 		return err_set(e, ERR_INVALID, "edition", "unknown edition %s "
-		    "(loaded: %.100s)", hj_show(edition, v),
+		    "(loaded: %.100s)", dck_show(edition, v),
 		    hj_edition_names(s, names, sizeof(names)));
 	for (i = 0; place != NULL && i < ed->npl && pl == NULL; i++)
 		if (strcmp(ed->pl[i].code, place) == 0)
 			pl = &ed->pl[i];
 	if (pl == NULL)
 		return err_set(e, ERR_INVALID, "place", "unknown place "
-		    "category %s in %s", hj_show(place, v), ed->standard);
+		    "category %s in %s", dck_show(place, v), ed->standard);
 	if ((rc = hj_elements_mark(ed, elements, n, present, e)) < 0)
 		return rc;
 	for (i = 0; exclusion != NULL && i < ed->nex && ex == NULL; i++)
@@ -976,7 +809,7 @@ hazard_judge(const char *edition, const char *place,
 			ex = &ed->ex[i];
 	if (exclusion != NULL && ex == NULL)
 		return err_set(e, ERR_INVALID, "exclusion", "unknown exclusion "
-		    "%s in %s", hj_show(exclusion, v), ed->standard);
+		    "%s in %s", dck_show(exclusion, v), ed->standard);
 
 	memset(out, 0, sizeof(*out));
 	out->edition = ed->edition;

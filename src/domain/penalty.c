@@ -21,6 +21,7 @@
 #include "../core/mem.h"
 #include "../core/str.h"
 #include "penalty.h"
+#include "dck.h"
 #include "rec.h"
 
 #define PN_FORMAT	"firewarden-penalty-items-v1"
@@ -36,8 +37,6 @@
 #define PN_TEXT_MAX	300		/* names, bases: code points */
 #define PN_SOURCE_MAX	2000
 #define PN_NOTE_MAX	8000
-#define PN_PATH		160
-#define PN_SHOW		48		/* a caller's value in a message */
 #define PN_WINDOW_MAX	120		/* months */
 
 enum pn_condition {
@@ -147,29 +146,6 @@ pn_islower(int c)
 	return c >= 'a' && c <= 'z';
 }
 
-/* YYYY-MM-DD naming a real day. */
-static int
-pn_date_ok(const char *s)
-{
-	static const int	mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-	int			i, y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !pn_isdigit(s[i]))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)));
-}
-
 /*
  * An item id: FPL-<article> or GD-<article>, the article 1 to 3 digits,
  * then perhaps -<item> of 1 to 4 of [0-9A-Za-z] (FPL-60-3, FPL-58-P3,
@@ -217,27 +193,6 @@ pn_code_ok(const char *s)
 }
 
 
-/*
- * A value fit to quote in a message: printable ASCII (anything else
- * becomes ?), cut at PN_SHOW - 4 characters.
- */
-static const char *
-pn_show(const char *s, char out[PN_SHOW])
-{
-	size_t	i;
-
-	if (s == NULL)
-		return "(null)";
-	for (i = 0; s[i] && i < PN_SHOW - 4; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	if (s[i]) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
-
 /* x * pct / 100 rounded half up, for 0 <= x <= PENALTY_YUAN_MAX. */
 static int64_t
 pn_share(int64_t x, int pct)
@@ -248,135 +203,10 @@ pn_share(int64_t x, int pct)
 /* Loading (PEN-001). */
 
 struct pn_ck {
-	const char	*file;
-	struct err	*e;
+	struct dck	 d;		/* the file and the error */
 	const char	*unconfirmed;	/* the first status other than C */
-	char		 unconfirmed_at[PN_PATH];
+	char		 unconfirmed_at[DCK_PATH];
 };
-
-static int	pn_bad(struct pn_ck *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/* ERR_INVALID naming the file and the key path. */
-static int
-pn_bad(struct pn_ck *c, const char *path, const char *fmt, ...)
-{
-	char	msg[ERR_MSG_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(c->e, ERR_INVALID, path, "%s: %s: %s", c->file, path,
-	    msg);
-}
-
-/* path.key into p. */
-static const char *
-pn_path(char p[PN_PATH], const char *path, const char *key)
-{
-	snprintf(p, PN_PATH, "%.110s%s%.40s", path, *path ? "." : "", key);
-	return p;
-}
-
-/* o is an object whose every key is one of keys (NULL-terminated). */
-static int
-pn_keys(struct pn_ck *c, const char *path, json_t *o,
-    const char *const *keys)
-{
-	const char	*k;
-	json_t		*v;
-	char		 p[PN_PATH], shown[PN_SHOW];
-	int		 i, found;
-
-	if (!json_is_object(o))
-		return pn_bad(c, *path ? path : "(file)", "must be an object");
-	json_object_foreach(o, k, v) {
-		for (i = 0, found = 0; keys[i] && !found; i++)
-			found = strcmp(keys[i], k) == 0;
-		if (!found)
-			return pn_bad(c, pn_path(p, path, pn_show(k, shown)),
-			    "unknown key");
-	}
-	return 0;
-}
-
-/* o[key] as text of 1..max code points; absent is fine when opt. */
-static int
-pn_text(struct pn_ck *c, const char *path, const json_t *o, const char *key,
-    size_t max, int opt, const char **out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[PN_PATH];
-	size_t	 n;
-
-	*out = NULL;
-	if (v == NULL && opt)
-		return 0;
-	if (v == NULL)
-		return pn_bad(c, pn_path(p, path, key), "missing");
-	if (!json_is_string(v) || (n = str_utf8_len(json_string_value(v))) ==
-	    0 || n > max)
-		return pn_bad(c, pn_path(p, path, key), "must be text of 1 to "
-		    "%zu characters", max);
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* o[key] as a boolean. */
-static int
-pn_bool(struct pn_ck *c, const char *path, const json_t *o, const char *key,
-    int *out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[PN_PATH];
-
-	if (!json_is_boolean(v))
-		return pn_bad(c, pn_path(p, path, key), "must be true or "
-		    "false");
-	*out = json_is_true(v);
-	return 0;
-}
-
-/* o[key] as an integer in min..max; absent leaves *out when opt. */
-static int
-pn_int(struct pn_ck *c, const char *path, const json_t *o, const char *key,
-    int64_t min, int64_t max, int opt, int64_t *out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[PN_PATH];
-
-	if (v == NULL && opt)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < min ||
-	    json_integer_value(v) > max)
-		return pn_bad(c, pn_path(p, path, key), "must be an integer "
-		    "from %lld to %lld", (long long)min, (long long)max);
-	*out = json_integer_value(v);
-	return 0;
-}
-
-/* o[key] as one of names (n of them) into *out. */
-static int
-pn_enum(struct pn_ck *c, const char *path, const json_t *o, const char *key,
-    const char *const *names, int n, int *out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[PN_PATH], list[120];
-	size_t	 len = 0;
-	int	 i;
-
-	for (i = 0; json_is_string(v) && i < n; i++)
-		if (strcmp(json_string_value(v), names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	list[0] = '\0';
-	for (i = 0; i < n && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len,
-		    "%s%s", i > 0 ? ", " : "", names[i]);
-	return pn_bad(c, pn_path(p, path, key), "must be one of %s", list);
-}
 
 /* o["status"]: "C", "P" or "U" (FACTS.md); remembers the first not C. */
 static int
@@ -385,7 +215,7 @@ pn_status(struct pn_ck *c, const char *path, const json_t *o, int *confirmed)
 	static const char *const names[] = { "C", "P", "U" };
 	int	rc, k;
 
-	if ((rc = pn_enum(c, path, o, "status", names, 3, &k)) < 0)
+	if ((rc = dck_enum(&c->d, path, o, "status", names, 3, &k)) < 0)
 		return rc;
 	*confirmed = k == 0;
 	if (k != 0 && c->unconfirmed == NULL) {
@@ -393,22 +223,6 @@ pn_status(struct pn_ck *c, const char *path, const json_t *o, int *confirmed)
 		    *path ? path : "(file)");
 		c->unconfirmed = c->unconfirmed_at;
 	}
-	return 0;
-}
-
-/* o[key] as a list of min..max items. */
-static int
-pn_list(struct pn_ck *c, const char *path, const json_t *o, const char *key,
-    size_t min, size_t max, json_t **out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	 p[PN_PATH];
-
-	if (!json_is_array(v) || json_array_size(v) < min ||
-	    json_array_size(v) > max)
-		return pn_bad(c, pn_path(p, path, key), "must be a list of %zu "
-		    "to %zu items", min, max);
-	*out = v;
 	return 0;
 }
 
@@ -426,44 +240,44 @@ pn_tiers_parse(struct pn_ck *c, const char *path, json_t *o,
 	    NULL };
 	const char	*s;
 	json_t		*bands, *b;
-	char		 p[PN_PATH], q[PN_PATH];
+	char		 p[DCK_PATH], q[DCK_PATH];
 	size_t		 i;
 	int64_t		 from, to;
 	int		 k, rc;
 
-	if ((rc = pn_keys(c, path, o, keys)) < 0 ||
+	if ((rc = dck_keys(&c->d, path, o, keys)) < 0 ||
 	    (rc = pn_status(c, path, o, &t->confirmed)) < 0 ||
-	    (rc = pn_text(c, path, o, "source", PN_SOURCE_MAX, 0, &s)) < 0 ||
-	    (rc = pn_list(c, path, o, "bands", PENALTY_TIER__COUNT,
+	    (rc = dck_text(&c->d, path, o, "source", PN_SOURCE_MAX, 0, &s)) < 0 ||
+	    (rc = dck_list(&c->d, path, o, "bands", PENALTY_TIER__COUNT,
 	    PENALTY_TIER__COUNT, &bands)) < 0)
 		return rc;
 	json_array_foreach(bands, i, b) {
 		snprintf(p, sizeof(p), "%.100s.bands[%zu]", path, i);
-		if ((rc = pn_keys(c, p, b, bkeys)) < 0 ||
-		    (rc = pn_enum(c, p, b, "tier", pn_tier_names,
+		if ((rc = dck_keys(&c->d, p, b, bkeys)) < 0 ||
+		    (rc = dck_enum(&c->d, p, b, "tier", pn_tier_names,
 		    PENALTY_TIER__COUNT, &k)) < 0)
 			return rc;
 		if (k != (int)i)
-			return pn_bad(c, pn_path(q, p, "tier"), "must be %s "
+			return dck_bad(&c->d, dck_path(q, p, "tier"), "must be %s "
 			    "(the bands are minor, general, serious in this "
 			    "order)", pn_tier_names[i]);
-		if ((rc = pn_text(c, p, b, "name_zh", 16, 0, &s)) < 0 ||
-		    (rc = pn_int(c, p, b, "from", 0, 100, 0, &from)) < 0 ||
-		    (rc = pn_int(c, p, b, "to", 0, 100, 0, &to)) < 0)
+		if ((rc = dck_text(&c->d, p, b, "name_zh", 16, 0, &s)) < 0 ||
+		    (rc = dck_int(&c->d, p, b, "from", 0, 100, 0, &from)) < 0 ||
+		    (rc = dck_int(&c->d, p, b, "to", 0, 100, 0, &to)) < 0)
 			return rc;
 		if (i == 0 && from != 0)
-			return pn_bad(c, pn_path(q, p, "from"), "must be 0: "
+			return dck_bad(&c->d, dck_path(q, p, "from"), "must be 0: "
 			    "the bands cover 0 to 100 %%");
 		if (i > 0 && from != t->to[i - 1])
-			return pn_bad(c, pn_path(q, p, "from"), "must be %d, "
+			return dck_bad(&c->d, dck_path(q, p, "from"), "must be %d, "
 			    "where %s ends: the bands cover 0 to 100 %% "
 			    "without gap or overlap", t->to[i - 1],
 			    pn_tier_names[i - 1]);
 		if (to <= from)
-			return pn_bad(c, pn_path(q, p, "to"), "must be above "
+			return dck_bad(&c->d, dck_path(q, p, "to"), "must be above "
 			    "from (%lld)", (long long)from);
 		if (i == PENALTY_TIER__COUNT - 1 && to != 100)
-			return pn_bad(c, pn_path(q, p, "to"), "must be 100: "
+			return dck_bad(&c->d, dck_path(q, p, "to"), "must be 100: "
 			    "the bands cover 0 to 100 %%");
 		t->from[i] = (int)from;
 		t->to[i] = (int)to;
@@ -477,45 +291,45 @@ pn_area_parse(struct pn_ck *c, const char *path, json_t *o,
     struct pn_band *b)
 {
 	static const char *const keys[] = { "gt", "ge", "lt", "le", NULL };
-	char	p[PN_PATH];
+	char	p[DCK_PATH];
 	int64_t	v;
 	int	rc;
 
-	pn_path(p, path, "area");
-	if ((rc = pn_keys(c, p, o, keys)) < 0)
+	dck_path(p, path, "area");
+	if ((rc = dck_keys(&c->d, p, o, keys)) < 0)
 		return rc;
 	if ((json_object_get(o, "gt") && json_object_get(o, "ge")) ||
 	    (json_object_get(o, "lt") && json_object_get(o, "le")))
-		return pn_bad(c, p, "give at most one lower bound (gt, ge) "
+		return dck_bad(&c->d, p, "give at most one lower bound (gt, ge) "
 		    "and one upper bound (lt, le)");
 	if (json_object_size(o) == 0)
-		return pn_bad(c, p, "give a lower bound (gt, ge), an upper "
+		return dck_bad(&c->d, p, "give a lower bound (gt, ge), an upper "
 		    "bound (lt, le) or both");
 	b->has_area = 1;
 	b->area_lo = b->area_hi = -1;
 	v = -1;
-	if ((rc = pn_int(c, p, o, "gt", 0, PENALTY_AREA_MAX, 1, &v)) < 0)
+	if ((rc = dck_int(&c->d, p, o, "gt", 0, PENALTY_AREA_MAX, 1, &v)) < 0)
 		return rc;
 	if (v >= 0) {
 		b->area_lo = v;
 		b->lo_incl = 0;
 	}
 	v = -1;
-	if ((rc = pn_int(c, p, o, "ge", 0, PENALTY_AREA_MAX, 1, &v)) < 0)
+	if ((rc = dck_int(&c->d, p, o, "ge", 0, PENALTY_AREA_MAX, 1, &v)) < 0)
 		return rc;
 	if (v >= 0) {
 		b->area_lo = v;
 		b->lo_incl = 1;
 	}
 	v = -1;
-	if ((rc = pn_int(c, p, o, "lt", 1, PENALTY_AREA_MAX, 1, &v)) < 0)
+	if ((rc = dck_int(&c->d, p, o, "lt", 1, PENALTY_AREA_MAX, 1, &v)) < 0)
 		return rc;
 	if (v >= 0) {
 		b->area_hi = v;
 		b->hi_incl = 0;
 	}
 	v = -1;
-	if ((rc = pn_int(c, p, o, "le", 0, PENALTY_AREA_MAX, 1, &v)) < 0)
+	if ((rc = dck_int(&c->d, p, o, "le", 0, PENALTY_AREA_MAX, 1, &v)) < 0)
 		return rc;
 	if (v >= 0) {
 		b->area_hi = v;
@@ -523,7 +337,7 @@ pn_area_parse(struct pn_ck *c, const char *path, json_t *o,
 	}
 	if (b->area_lo >= 0 && b->area_hi >= 0 && (b->area_hi < b->area_lo ||
 	    (b->area_hi == b->area_lo && !(b->lo_incl && b->hi_incl))))
-		return pn_bad(c, p, "the bounds leave no area");
+		return dck_bad(&c->d, p, "the bounds leave no area");
 	return 0;
 }
 
@@ -562,45 +376,45 @@ pn_bands_parse(struct pn_ck *c, const char *path, json_t *list,
 	struct pn_band	*b;
 	const char	*s;
 	json_t		*x, *area;
-	char		 p[PN_PATH], q[PN_PATH];
+	char		 p[DCK_PATH], q[DCK_PATH];
 	size_t		 i;
 	int		 k, rc;
 
 	if (!json_is_array(list) || json_array_size(list) == 0 ||
 	    json_array_size(list) > PN_BANDS_MAX)
-		return pn_bad(c, path, "must be a list of 1 to %d bands",
+		return dck_bad(&c->d, path, "must be a list of 1 to %d bands",
 		    PN_BANDS_MAX);
 	json_array_foreach(list, i, x) {
 		b = &it->band[party][i];
 		snprintf(p, sizeof(p), "%.100s[%zu]", path, i);
 		if (!json_is_object(x))
-			return pn_bad(c, p, "must be an object");
-		if ((rc = pn_text(c, p, x, "band", PN_CODE_LEN, 0,
+			return dck_bad(&c->d, p, "must be an object");
+		if ((rc = dck_text(&c->d, p, x, "band", PN_CODE_LEN, 0,
 		    &b->code)) < 0)
 			return rc;
 		if (!pn_code_ok(b->code))
-			return pn_bad(c, pn_path(q, p, "band"), "must be "
+			return dck_bad(&c->d, dck_path(q, p, "band"), "must be "
 			    "[a-z0-9][a-z0-9-]*");
 		snprintf(p, sizeof(p), "%.100s[%s]", path, b->code);
 		for (k = 0; k < (int)i; k++)
 			if (strcmp(it->band[party][k].code, b->code) == 0)
-				return pn_bad(c, p, "duplicate band");
-		if ((rc = pn_keys(c, p, x, keys)) < 0 ||
-		    (rc = pn_text(c, p, x, "name_zh", PN_TEXT_MAX, 1,
+				return dck_bad(&c->d, p, "duplicate band");
+		if ((rc = dck_keys(&c->d, p, x, keys)) < 0 ||
+		    (rc = dck_text(&c->d, p, x, "name_zh", PN_TEXT_MAX, 1,
 		    &s)) < 0 ||
-		    (rc = pn_int(c, p, x, "min", 0, PENALTY_YUAN_MAX, 0,
+		    (rc = dck_int(&c->d, p, x, "min", 0, PENALTY_YUAN_MAX, 0,
 		    &b->min)) < 0 ||
-		    (rc = pn_int(c, p, x, "max", 0, PENALTY_YUAN_MAX, 0,
+		    (rc = dck_int(&c->d, p, x, "max", 0, PENALTY_YUAN_MAX, 0,
 		    &b->max)) < 0 ||
-		    (rc = pn_bool(c, p, x, "warning", &b->warning)) < 0 ||
+		    (rc = dck_bool(&c->d, p, x, "warning", &b->warning)) < 0 ||
 		    (rc = pn_status(c, p, x, &b->confirmed)) < 0)
 			return rc;
 		if (b->min > b->max)
-			return pn_bad(c, pn_path(q, p, "min"), "%lld is above "
+			return dck_bad(&c->d, dck_path(q, p, "min"), "%lld is above "
 			    "max (%lld)", (long long)b->min,
 			    (long long)b->max);
 		if (b->max == 0 && !b->warning)
-			return pn_bad(c, pn_path(q, p, "max"), "0 (no fine) "
+			return dck_bad(&c->d, dck_path(q, p, "max"), "0 (no fine) "
 			    "needs warning true: a band must allow some "
 			    "penalty");
 		if ((area = json_object_get(x, "area")) != NULL &&
@@ -609,7 +423,7 @@ pn_bands_parse(struct pn_ck *c, const char *path, json_t *list,
 		for (k = 0; b->has_area && k < (int)i; k++)
 			if (it->band[party][k].has_area &&
 			    pn_area_overlap(&it->band[party][k], b))
-				return pn_bad(c, pn_path(q, p, "area"),
+				return dck_bad(&c->d, dck_path(q, p, "area"),
 				    "overlaps the area of band %s",
 				    it->band[party][k].code);
 		it->nband[party]++;
@@ -622,11 +436,11 @@ pn_parties_parse(struct pn_ck *c, const char *path, json_t *o,
     struct pn_item *it)
 {
 	json_t	*list;
-	char	 p[PN_PATH];
+	char	 p[DCK_PATH];
 	int	 k, rc, n = 0;
 
-	pn_path(p, path, "parties");
-	if ((rc = pn_keys(c, p, o, pn_party_keys)) < 0)
+	dck_path(p, path, "parties");
+	if ((rc = dck_keys(&c->d, p, o, pn_party_keys)) < 0)
 		return rc;
 	for (k = 0; k < PENALTY_PARTY__COUNT; k++) {
 		if ((list = json_object_get(o, pn_party_names[k])) == NULL)
@@ -638,7 +452,7 @@ pn_parties_parse(struct pn_ck *c, const char *path, json_t *o,
 		n++;
 	}
 	if (n == 0)
-		return pn_bad(c, pn_path(p, path, "parties"), "name unit, "
+		return dck_bad(&c->d, dck_path(p, path, "parties"), "name unit, "
 		    "individual or both");
 	return 0;
 }
@@ -654,39 +468,39 @@ pn_minor_parse(struct pn_ck *c, const char *path, json_t *o,
 	struct penalty_limit	*l;
 	const char		*s;
 	json_t			*list, *x;
-	char			 p[PN_PATH], q[PN_PATH], r[PN_PATH];
+	char			 p[DCK_PATH], q[DCK_PATH], r[DCK_PATH];
 	size_t			 i;
 	int			 k, rc;
 
-	pn_path(p, path, "minor");
-	if ((rc = pn_keys(c, p, o, keys)) < 0 ||
-	    (rc = pn_bool(c, p, o, "on_the_spot", &it->on_the_spot)) < 0 ||
-	    (rc = pn_list(c, p, o, "limits", 0, PENALTY_LIMITS_MAX,
+	dck_path(p, path, "minor");
+	if ((rc = dck_keys(&c->d, p, o, keys)) < 0 ||
+	    (rc = dck_bool(&c->d, p, o, "on_the_spot", &it->on_the_spot)) < 0 ||
+	    (rc = dck_list(&c->d, p, o, "limits", 0, PENALTY_LIMITS_MAX,
 	    &list)) < 0)
 		return rc;
 	json_array_foreach(list, i, x) {
 		l = &it->lim[i];
 		snprintf(q, sizeof(q), "%.100s.limits[%zu]", p, i);
 		if (!json_is_object(x))
-			return pn_bad(c, q, "must be an object");
-		if ((rc = pn_text(c, q, x, "code", PN_CODE_LEN, 0,
+			return dck_bad(&c->d, q, "must be an object");
+		if ((rc = dck_text(&c->d, q, x, "code", PN_CODE_LEN, 0,
 		    &l->code)) < 0)
 			return rc;
 		if (!pn_code_ok(l->code))
-			return pn_bad(c, pn_path(r, q, "code"), "must be "
+			return dck_bad(&c->d, dck_path(r, q, "code"), "must be "
 			    "[a-z0-9][a-z0-9-]*");
 		snprintf(q, sizeof(q), "%.100s.limits[%s]", p, l->code);
 		for (k = 0; k < (int)i; k++)
 			if (strcmp(it->lim[k].code, l->code) == 0)
-				return pn_bad(c, q, "duplicate threshold");
+				return dck_bad(&c->d, q, "duplicate threshold");
 		l->limit = -1;
-		if ((rc = pn_keys(c, q, x, lkeys)) < 0 ||
-		    (rc = pn_text(c, q, x, "text_zh", PN_TEXT_MAX, 0,
+		if ((rc = dck_keys(&c->d, q, x, lkeys)) < 0 ||
+		    (rc = dck_text(&c->d, q, x, "text_zh", PN_TEXT_MAX, 0,
 		    &l->text_zh)) < 0 ||
-		    (rc = pn_int(c, q, x, "limit", 0, PENALTY_AREA_MAX, 1,
+		    (rc = dck_int(&c->d, q, x, "limit", 0, PENALTY_AREA_MAX, 1,
 		    &l->limit)) < 0 ||
 		    (rc = pn_status(c, q, x, &l->confirmed)) < 0 ||
-		    (rc = pn_text(c, q, x, "source", PN_SOURCE_MAX, 0, &s)) < 0)
+		    (rc = dck_text(&c->d, q, x, "source", PN_SOURCE_MAX, 0, &s)) < 0)
 			return rc;
 		it->nlim++;
 	}
@@ -722,49 +536,49 @@ pn_item_parse(struct pn_ck *c, size_t i, json_t *x, struct pn_file *f)
 	struct pn_item	*it = &f->items[f->nitems];
 	const char	*s;
 	json_t		*v;
-	char		 p[PN_PATH], q[PN_PATH], shown[PN_SHOW];
+	char		 p[DCK_PATH], q[DCK_PATH], shown[DCK_SHOW];
 	int		 k, rc;
 
 	snprintf(p, sizeof(p), "items[%zu]", i);
 	if (!json_is_object(x))
-		return pn_bad(c, p, "must be an object");
-	if ((rc = pn_text(c, p, x, "id", PN_ID_LEN, 0, &it->id)) < 0)
+		return dck_bad(&c->d, p, "must be an object");
+	if ((rc = dck_text(&c->d, p, x, "id", PN_ID_LEN, 0, &it->id)) < 0)
 		return rc;
 	if (!pn_id_ok(it->id))
-		return pn_bad(c, pn_path(q, p, "id"), "%s is not FPL-<article>"
+		return dck_bad(&c->d, dck_path(q, p, "id"), "%s is not FPL-<article>"
 		    "[-<item>] or GD-<article>[-<item>]",
-		    pn_show(it->id, shown));
+		    dck_show(it->id, shown));
 	snprintf(p, sizeof(p), "items[%s]", it->id);
 	for (k = 0; k < f->nitems; k++)
 		if (strcmp(f->items[k].id, it->id) == 0)
-			return pn_bad(c, p, "duplicate id");
-	if ((rc = pn_keys(c, p, x, keys)) < 0 ||
-	    (rc = pn_text(c, p, x, "name_zh", PN_TEXT_MAX, 0,
+			return dck_bad(&c->d, p, "duplicate id");
+	if ((rc = dck_keys(&c->d, p, x, keys)) < 0 ||
+	    (rc = dck_text(&c->d, p, x, "name_zh", PN_TEXT_MAX, 0,
 	    &it->name_zh)) < 0 ||
-	    (rc = pn_text(c, p, x, "basis", PN_TEXT_MAX, 0, &it->basis)) < 0 ||
-	    (rc = pn_text(c, p, x, "authority", PN_TEXT_MAX, 0,
+	    (rc = dck_text(&c->d, p, x, "basis", PN_TEXT_MAX, 0, &it->basis)) < 0 ||
+	    (rc = dck_text(&c->d, p, x, "authority", PN_TEXT_MAX, 0,
 	    &it->authority)) < 0 ||
-	    (rc = pn_bool(c, p, x, "fire_service_decides", &it->fire)) < 0 ||
-	    (rc = pn_text(c, p, x, "measures", PN_TEXT_MAX, 0,
+	    (rc = dck_bool(&c->d, p, x, "fire_service_decides", &it->fire)) < 0 ||
+	    (rc = dck_text(&c->d, p, x, "measures", PN_TEXT_MAX, 0,
 	    &it->measures)) < 0 ||
-	    (rc = pn_enum(c, p, x, "fine_condition", conds, 3, &k)) < 0 ||
-	    (rc = pn_bool(c, p, x, "fine_optional", &it->fine_optional)) < 0 ||
-	    (rc = pn_bool(c, p, x, "reducible", &it->reducible)) < 0 ||
+	    (rc = dck_enum(&c->d, p, x, "fine_condition", conds, 3, &k)) < 0 ||
+	    (rc = dck_bool(&c->d, p, x, "fine_optional", &it->fine_optional)) < 0 ||
+	    (rc = dck_bool(&c->d, p, x, "reducible", &it->reducible)) < 0 ||
 	    (rc = pn_status(c, p, x, &it->confirmed)) < 0 ||
-	    (rc = pn_text(c, p, x, "source", PN_SOURCE_MAX, 0, &s)) < 0 ||
-	    (rc = pn_text(c, p, x, "note", PN_SOURCE_MAX, 1, &s)) < 0)
+	    (rc = dck_text(&c->d, p, x, "source", PN_SOURCE_MAX, 0, &s)) < 0 ||
+	    (rc = dck_text(&c->d, p, x, "note", PN_SOURCE_MAX, 1, &s)) < 0)
 		return rc;
 	it->cond = (enum pn_condition)k;
 	if ((v = json_object_get(x, "parties")) == NULL)
-		return pn_bad(c, pn_path(q, p, "parties"), "missing");
+		return dck_bad(&c->d, dck_path(q, p, "parties"), "missing");
 	if ((rc = pn_parties_parse(c, p, v, it)) < 0)
 		return rc;
 	if ((v = json_object_get(x, "minor")) == NULL)
-		return pn_bad(c, pn_path(q, p, "minor"), "missing");
+		return dck_bad(&c->d, dck_path(q, p, "minor"), "missing");
 	if ((rc = pn_minor_parse(c, p, v, it)) < 0)
 		return rc;
 	if ((v = json_object_get(x, "tiers")) != NULL) {
-		if ((rc = pn_tiers_parse(c, pn_path(q, p, "tiers"), v,
+		if ((rc = pn_tiers_parse(c, dck_path(q, p, "tiers"), v,
 		    &it->tiers)) < 0)
 			return rc;
 		it->own_tiers = 1;
@@ -793,76 +607,76 @@ pn_doc_parse(struct pn_ck *c, const char *version, struct pn_file *f)
 	int		 k, j, rc, confirmed;
 
 	if (!json_is_object(doc))
-		return pn_bad(c, "format", "the file is not a JSON object");
-	if ((rc = pn_keys(c, "", doc, keys)) < 0 ||
-	    (rc = pn_text(c, "", doc, "format", 40, 0, &s)) < 0)
+		return dck_bad(&c->d, "format", "the file is not a JSON object");
+	if ((rc = dck_keys(&c->d, "", doc, keys)) < 0 ||
+	    (rc = dck_text(&c->d, "", doc, "format", 40, 0, &s)) < 0)
 		return rc;
 	if (strcmp(s, PN_FORMAT) != 0)
-		return pn_bad(c, "format", "must be %s", PN_FORMAT);
-	if ((rc = pn_text(c, "", doc, "version", PN_VERSION_LEN, 0,
+		return dck_bad(&c->d, "format", "must be %s", PN_FORMAT);
+	if ((rc = dck_text(&c->d, "", doc, "version", PN_VERSION_LEN, 0,
 	    &f->version)) < 0)
 		return rc;
 	if (strcmp(f->version, version) != 0)
-		return pn_bad(c, "version", "must be %s, as in the file name",
+		return dck_bad(&c->d, "version", "must be %s, as in the file name",
 		    version);
-	if ((rc = pn_text(c, "", doc, "effective", 10, 0, &f->effective)) < 0)
+	if ((rc = dck_text(&c->d, "", doc, "effective", 10, 0, &f->effective)) < 0)
 		return rc;
-	if (!pn_date_ok(f->effective))
-		return pn_bad(c, "effective", "must be a date YYYY-MM-DD");
-	if ((rc = pn_bool(c, "", doc, "template", &f->template)) < 0 ||
-	    (rc = pn_text(c, "", doc, "note", PN_NOTE_MAX, 0, &s)) < 0 ||
-	    (rc = pn_text(c, "", doc, "source", PN_SOURCE_MAX, 0, &s)) < 0)
+	if (!dck_date_ok(f->effective))
+		return dck_bad(&c->d, "effective", "must be a date YYYY-MM-DD");
+	if ((rc = dck_bool(&c->d, "", doc, "template", &f->template)) < 0 ||
+	    (rc = dck_text(&c->d, "", doc, "note", PN_NOTE_MAX, 0, &s)) < 0 ||
+	    (rc = dck_text(&c->d, "", doc, "source", PN_SOURCE_MAX, 0, &s)) < 0)
 		return rc;
 
 	if ((o = json_object_get(doc, "tiers")) == NULL)
-		return pn_bad(c, "tiers", "missing");
+		return dck_bad(&c->d, "tiers", "missing");
 	if ((rc = pn_tiers_parse(c, "tiers", o, &f->tiers)) < 0)
 		return rc;
 
 	if ((o = json_object_get(doc, "mitigation")) == NULL)
-		return pn_bad(c, "mitigation", "missing");
-	if ((rc = pn_keys(c, "mitigation", o, mkeys)) < 0 ||
-	    (rc = pn_int(c, "mitigation", o, "lighter_share_pct", 1, 100, 0,
+		return dck_bad(&c->d, "mitigation", "missing");
+	if ((rc = dck_keys(&c->d, "mitigation", o, mkeys)) < 0 ||
+	    (rc = dck_int(&c->d, "mitigation", o, "lighter_share_pct", 1, 100, 0,
 	    &v)) < 0)
 		return rc;
 	f->lighter_share = (int)v;
-	if ((rc = pn_int(c, "mitigation", o, "reduction_floor_pct", 0, 99, 0,
+	if ((rc = dck_int(&c->d, "mitigation", o, "reduction_floor_pct", 0, 99, 0,
 	    &v)) < 0)
 		return rc;
 	f->floor_pct = (int)v;
 	if ((rc = pn_status(c, "mitigation", o, &f->mitigation_confirmed)) <
-	    0 || (rc = pn_text(c, "mitigation", o, "source", PN_SOURCE_MAX, 0,
+	    0 || (rc = dck_text(&c->d, "mitigation", o, "source", PN_SOURCE_MAX, 0,
 	    &s)) < 0)
 		return rc;
 
 	if ((o = json_object_get(doc, "first_violation")) == NULL)
-		return pn_bad(c, "first_violation", "missing");
-	if ((rc = pn_keys(c, "first_violation", o, fkeys)) < 0 ||
-	    (rc = pn_int(c, "first_violation", o, "window_months", 1,
+		return dck_bad(&c->d, "first_violation", "missing");
+	if ((rc = dck_keys(&c->d, "first_violation", o, fkeys)) < 0 ||
+	    (rc = dck_int(&c->d, "first_violation", o, "window_months", 1,
 	    PN_WINDOW_MAX, 0, &v)) < 0 ||
-	    (rc = pn_enum(c, "first_violation", o, "max_tier", pn_tier_names,
+	    (rc = dck_enum(&c->d, "first_violation", o, "max_tier", pn_tier_names,
 	    PENALTY_TIER__COUNT, &k)) < 0 ||
 	    (rc = pn_status(c, "first_violation", o, &f->first_confirmed)) <
-	    0 || (rc = pn_text(c, "first_violation", o, "source",
+	    0 || (rc = dck_text(&c->d, "first_violation", o, "source",
 	    PN_SOURCE_MAX, 0, &s)) < 0)
 		return rc;
 	f->window_months = (int)v;
 	f->first_max_tier = (enum penalty_tier)k;
 
 	if ((o = json_object_get(doc, "simple_procedure")) == NULL)
-		return pn_bad(c, "simple_procedure", "missing");
-	if ((rc = pn_keys(c, "simple_procedure", o, skeys)) < 0)
+		return dck_bad(&c->d, "simple_procedure", "missing");
+	if ((rc = dck_keys(&c->d, "simple_procedure", o, skeys)) < 0)
 		return rc;
 	for (k = 0; k < PENALTY_PARTY__COUNT; k++)
-		if ((rc = pn_int(c, "simple_procedure", o, pn_party_names[k],
+		if ((rc = dck_int(&c->d, "simple_procedure", o, pn_party_names[k],
 		    0, PENALTY_YUAN_MAX, 0, &f->simple[k])) < 0)
 			return rc;
 	if ((rc = pn_status(c, "simple_procedure", o, &confirmed)) < 0 ||
-	    (rc = pn_text(c, "simple_procedure", o, "source", PN_SOURCE_MAX,
+	    (rc = dck_text(&c->d, "simple_procedure", o, "source", PN_SOURCE_MAX,
 	    0, &s)) < 0)
 		return rc;
 
-	if ((rc = pn_list(c, "", doc, "items", 1, PN_ITEMS_MAX, &list)) < 0)
+	if ((rc = dck_list(&c->d, "", doc, "items", 1, PN_ITEMS_MAX, &list)) < 0)
 		return rc;
 	f->items = xcalloc(json_array_size(list), sizeof(*f->items));
 	f->order = xcalloc(json_array_size(list), sizeof(*f->order));
@@ -877,7 +691,7 @@ pn_doc_parse(struct pn_ck *c, const char *version, struct pn_file *f)
 		f->order[j + 1] = k;
 	}
 	if (!f->template && c->unconfirmed != NULL)
-		return pn_bad(c, "template", "must be true: %s is not "
+		return dck_bad(&c->d, "template", "must be true: %s is not "
 		    "confirmed (status other than C)", c->unconfirmed);
 	return 0;
 }
@@ -920,8 +734,8 @@ pn_file_load(const char *dir, const char *name, struct pn_file **out,
 	memcpy(version, name + strlen(PN_PREFIX), n);
 	version[n] = '\0';
 	memset(&c, 0, sizeof(c));
-	c.file = name;
-	c.e = e;
+	c.d.file = name;
+	c.d.e = e;
 	f = xcalloc(1, sizeof(*f));
 	if ((rc = rec_data_read(dir, name, PN_FILE_MAX, "penalty", &f->doc,
 	    e)) < 0)
@@ -1008,7 +822,7 @@ static int
 pn_file_get(const char *version, const struct pn_file **out, struct err *e)
 {
 	const struct pn_set	*s = pn_current();
-	char			 v[PN_SHOW];
+	char			 v[DCK_SHOW];
 	int			 i;
 
 	if (s == NULL)
@@ -1024,7 +838,7 @@ pn_file_get(const char *version, const struct pn_file **out, struct err *e)
 			return 0;
 		}
 	return err_set(e, ERR_INVALID, "version", "unknown version %s of the "
-	    "penalty items", pn_show(version, v));
+	    "penalty items", dck_show(version, v));
 }
 
 static json_t *
@@ -1138,7 +952,7 @@ static int
 pn_parse_name(const char *s, const char *const *names, int n,
     const char *field, int *out, struct err *e)
 {
-	char	v[PN_SHOW], list[120];
+	char	v[DCK_SHOW], list[120];
 	size_t	len = 0;
 	int	i;
 
@@ -1152,7 +966,7 @@ pn_parse_name(const char *s, const char *const *names, int n,
 		len += (size_t)snprintf(list + len, sizeof(list) - len,
 		    "%s%s", i > 0 ? ", " : "", names[i]);
 	return err_set(e, ERR_INVALID, field, "unknown %s %s (one of %s)",
-	    field, pn_show(s, v), list);
+	    field, dck_show(s, v), list);
 }
 
 int
@@ -1249,7 +1063,7 @@ pn_band_choose(const struct pn_item *it, const struct penalty_query *q,
     const struct pn_band **out, struct err *e)
 {
 	const struct pn_band	*bands = it->band[q->party], *found = NULL;
-	char			 v[PN_SHOW], list[160];
+	char			 v[DCK_SHOW], list[160];
 	size_t			 len = 0;
 	int			 n = it->nband[q->party], i, area_bands = 0;
 
@@ -1269,7 +1083,7 @@ pn_band_choose(const struct pn_item *it, const struct penalty_query *q,
 		if (found == NULL)
 			return err_set(e, ERR_INVALID, "band", "unknown band "
 			    "%s of %s for %s %s (bands: %s)",
-			    pn_show(q->band, v), it->id,
+			    dck_show(q->band, v), it->id,
 			    q->party == PENALTY_UNIT ? "a" : "an",
 			    pn_party_names[q->party], list);
 	} else if (q->area >= 0) {
@@ -1350,12 +1164,12 @@ pn_query_check(const struct pn_file *f, const struct penalty_query *q,
 {
 	const struct pn_item	*it;
 	const struct pn_band	*b = NULL;
-	char			 v[PN_SHOW];
+	char			 v[DCK_SHOW];
 	int			 k, rc;
 
 	if (q->item == NULL || (k = pn_item_find(f, q->item)) < 0)
 		return err_set(e, ERR_INVALID, "item", "unknown item %s in "
-		    "version %s of the penalty items", pn_show(q->item, v),
+		    "version %s of the penalty items", dck_show(q->item, v),
 		    f->version);
 	it = &f->items[k];
 	if ((int)q->party < 0 || q->party >= PENALTY_PARTY__COUNT)
@@ -1889,7 +1703,7 @@ penalty_higher_norm(const char *version, const char *const *items, int n,
 {
 	const struct pn_file	*f;
 	const struct pn_item	*it;
-	char			 v[PN_SHOW];
+	char			 v[DCK_SHOW];
 	int64_t			 max, min, best_max = -1, best_min = -1;
 	int			 i, j, k, b, best = -1, rc;
 
@@ -1904,7 +1718,7 @@ penalty_higher_norm(const char *version, const char *const *items, int n,
 		if (items[i] == NULL || (k = pn_item_find(f, items[i])) < 0)
 			return err_set(e, ERR_INVALID, "items", "unknown item "
 			    "%s in version %s of the penalty items",
-			    pn_show(items[i], v), f->version);
+			    dck_show(items[i], v), f->version);
 		for (j = 0; j < i; j++)
 			if (strcmp(items[j], items[i]) == 0)
 				return err_set(e, ERR_INVALID, "items", "%s is "

@@ -17,6 +17,7 @@
 
 #include "../core/mem.h"
 #include "../core/str.h"
+#include "dck.h"
 #include "registry.h"
 #include "risk.h"
 #include "risk_int.h"
@@ -112,55 +113,9 @@ rk_event_index(const char *s)
 
 /* Loading. */
 
-/* Where a check is: the file's base name and the key path. */
-struct rk_ck {
-	const char	*file;
-	struct err	*e;
-};
-
-static int
-rk_bad(struct rk_ck *c, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* ERR_INVALID naming the key path, in the field and in the message. */
-static int
-rk_bad(struct rk_ck *c, const char *path, const char *fmt, ...)
-{
-	char	msg[160];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(c->e, ERR_INVALID, path, "%s: %s: %s", c->file, path,
-	    msg);
-}
-
-/* Every key of o is one of keys (NULL-terminated). */
-static int
-rk_keys(struct rk_ck *c, const char *path, json_t *o,
-    const char *const *keys)
-{
-	const char	*k;
-	json_t		*v;
-	char		 p[RK_PATH];
-	int		 i, found;
-
-	json_object_foreach(o, k, v) {
-		for (i = 0, found = 0; keys[i] && !found; i++)
-			found = strcmp(keys[i], k) == 0;
-		if (!found) {
-			snprintf(p, sizeof(p), "%.80s%s%.40s", path,
-			    *path ? "." : "", k);
-			return rk_bad(c, p, "unknown key");
-		}
-	}
-	return 0;
-}
-
 /* o[key] as an integer in [min, max]. */
 static int
-rk_int(struct rk_ck *c, const char *path, const json_t *o, const char *key,
+rk_int(const struct dck *c, const char *path, const json_t *o, const char *key,
     int64_t min, int64_t max, int64_t *out)
 {
 	json_t	*v = json_object_get(o, key);
@@ -168,10 +123,10 @@ rk_int(struct rk_ck *c, const char *path, const json_t *o, const char *key,
 
 	snprintf(p, sizeof(p), "%.100s%s%.20s", path, *path ? "." : "", key);
 	if (v == NULL)
-		return rk_bad(c, p, "missing");
+		return dck_bad(c, p, "missing");
 	if (!json_is_integer(v) || json_integer_value(v) < min ||
 	    json_integer_value(v) > max)
-		return rk_bad(c, p, "must be an integer from %lld to %lld",
+		return dck_bad(c, p, "must be an integer from %lld to %lld",
 		    (long long)min, (long long)max);
 	*out = json_integer_value(v);
 	return 0;
@@ -179,7 +134,7 @@ rk_int(struct rk_ck *c, const char *path, const json_t *o, const char *key,
 
 /* o[key] as text of 1..max code points (absent is an error unless opt). */
 static int
-rk_text(struct rk_ck *c, const char *path, const json_t *o, const char *key,
+rk_text(const struct dck *c, const char *path, const json_t *o, const char *key,
     size_t max, int opt, const char **out)
 {
 	json_t	*v = json_object_get(o, key);
@@ -193,10 +148,10 @@ rk_text(struct rk_ck *c, const char *path, const json_t *o, const char *key,
 		return 0;
 	}
 	if (v == NULL)
-		return rk_bad(c, p, "missing");
+		return dck_bad(c, p, "missing");
 	if (!json_is_string(v) || (n = str_utf8_len(json_string_value(v))) ==
 	    0 || n > max)
-		return rk_bad(c, p, "must be text of 1 to %zu characters", max);
+		return dck_bad(c, p, "must be text of 1 to %zu characters", max);
 	if (out != NULL)
 		*out = json_string_value(v);
 	return 0;
@@ -204,7 +159,7 @@ rk_text(struct rk_ck *c, const char *path, const json_t *o, const char *key,
 
 /* o[key] is "C", "P" or "U" (FACTS.md status tags). */
 static int
-rk_status(struct rk_ck *c, const char *path, const json_t *o)
+rk_status(const struct dck *c, const char *path, const json_t *o)
 {
 	const char	*s;
 	char		 p[RK_PATH];
@@ -214,13 +169,13 @@ rk_status(struct rk_ck *c, const char *path, const json_t *o)
 		return rc;
 	if (strcmp(s, "C") != 0 && strcmp(s, "P") != 0 && strcmp(s, "U") != 0) {
 		snprintf(p, sizeof(p), "%.100s%sstatus", path, *path ? "." : "");
-		return rk_bad(c, p, "must be C, P or U");
+		return dck_bad(c, p, "must be C, P or U");
 	}
 	return 0;
 }
 
 static int
-rk_grades_parse(struct rk_ck *c, json_t *g, struct rk_model *m)
+rk_grades_parse(const struct dck *c, json_t *g, struct rk_model *m)
 {
 	static const char *const keys[] = { "status", "source", "cutoffs",
 	    NULL };
@@ -234,26 +189,26 @@ rk_grades_parse(struct rk_ck *c, json_t *g, struct rk_model *m)
 	int		 rc;
 
 	if (!json_is_object(g))
-		return rk_bad(c, "grades", "must be an object");
-	if ((rc = rk_keys(c, "grades", g, keys)) < 0 ||
+		return dck_bad(c, "grades", "must be an object");
+	if ((rc = dck_keys(c, "grades", g, keys)) < 0 ||
 	    (rc = rk_status(c, "grades", g)) < 0 ||
 	    (rc = rk_text(c, "grades", g, "source", RK_SOURCE_MAX, 0,
 	    NULL)) < 0)
 		return rc;
 	list = json_object_get(g, "cutoffs");
 	if (!json_is_array(list) || json_array_size(list) != RK_GRADES)
-		return rk_bad(c, "grades.cutoffs", "must list the %d grades "
+		return dck_bad(c, "grades.cutoffs", "must list the %d grades "
 		    "high, medium_high, medium, low", RK_GRADES);
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "grades.cutoffs[%zu]", i);
 		if (!json_is_object(x))
-			return rk_bad(c, p, "must be an object");
-		if ((rc = rk_keys(c, p, x, ckeys)) < 0 ||
+			return dck_bad(c, p, "must be an object");
+		if ((rc = dck_keys(c, p, x, ckeys)) < 0 ||
 		    (rc = rk_text(c, p, x, "grade", 16, 0, &s)) < 0)
 			return rc;
 		if (strcmp(s, risk_grades[i]) != 0) {
 			snprintf(p, sizeof(p), "grades.cutoffs[%zu].grade", i);
-			return rk_bad(c, p, "must be %s (grades run high, "
+			return dck_bad(c, p, "must be %s (grades run high, "
 			    "medium_high, medium, low)", risk_grades[i]);
 		}
 		if ((rc = rk_text(c, p, x, "name_zh", RK_TEXT_MAX, 0,
@@ -266,9 +221,9 @@ rk_grades_parse(struct rk_ck *c, json_t *g, struct rk_model *m)
 		m->min_score[i] = (int)v;
 		snprintf(p, sizeof(p), "grades.cutoffs[%zu].min_score", i);
 		if (i > 0 && m->min_score[i] >= m->min_score[i - 1])
-			return rk_bad(c, p, "must be below the grade above's");
+			return dck_bad(c, p, "must be below the grade above's");
 		if (i == RK_GRADES - 1 && m->min_score[i] != 0)
-			return rk_bad(c, p, "must be 0 (every score has a "
+			return dck_bad(c, p, "must be 0 (every score has a "
 			    "grade)");
 	}
 	return 0;
@@ -276,7 +231,7 @@ rk_grades_parse(struct rk_ck *c, json_t *g, struct rk_model *m)
 
 /* bands: [{gte, points}, ...], gte ascending. */
 static int
-rk_bands_parse(struct rk_ck *c, const char *path, json_t *fo,
+rk_bands_parse(const struct dck *c, const char *path, json_t *fo,
     struct rk_factor *f)
 {
 	static const char *const keys[] = { "gte", "points", NULL };
@@ -289,12 +244,12 @@ rk_bands_parse(struct rk_ck *c, const char *path, json_t *fo,
 	snprintf(p, sizeof(p), "%.100s.bands", path);
 	if (!json_is_array(list) || json_array_size(list) == 0 ||
 	    json_array_size(list) > RK_BANDS_MAX)
-		return rk_bad(c, p, "must list 1 to %d bands", RK_BANDS_MAX);
+		return dck_bad(c, p, "must list 1 to %d bands", RK_BANDS_MAX);
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "%.100s.bands[%zu]", path, i);
 		if (!json_is_object(x))
-			return rk_bad(c, p, "must be an object");
-		if ((rc = rk_keys(c, p, x, keys)) < 0 ||
+			return dck_bad(c, p, "must be an object");
+		if ((rc = dck_keys(c, p, x, keys)) < 0 ||
 		    (rc = rk_int(c, p, x, "gte", 1, RK_GTE_MAX, &f->gte[i])) <
 		    0 || (rc = rk_int(c, p, x, "points", 0, RK_POINTS_MAX,
 		    &v)) < 0)
@@ -302,7 +257,7 @@ rk_bands_parse(struct rk_ck *c, const char *path, json_t *fo,
 		f->band_points[i] = (int)v;
 		if (i > 0 && f->gte[i] <= f->gte[i - 1]) {
 			snprintf(p, sizeof(p), "%.100s.bands[%zu].gte", path, i);
-			return rk_bad(c, p, "must be above the previous band's");
+			return dck_bad(c, p, "must be above the previous band's");
 		}
 		f->nbands = (int)i + 1;
 	}
@@ -310,7 +265,7 @@ rk_bands_parse(struct rk_ck *c, const char *path, json_t *fo,
 }
 
 static int
-rk_factor_parse(struct rk_ck *c, json_t *fo, int fid, struct rk_factor *f)
+rk_factor_parse(const struct dck *c, json_t *fo, int fid, struct rk_factor *f)
 {
 	static const char *const kcat[] = { "id", "name_zh", "name_en",
 	    "status", "source", "note", "points", NULL };
@@ -332,7 +287,7 @@ rk_factor_parse(struct rk_ck *c, json_t *fo, int fid, struct rk_factor *f)
 	int			 rc;
 
 	snprintf(path, sizeof(path), "factors[%s]", d->id);
-	if ((rc = rk_keys(c, path, fo, keys[d->kind])) < 0 ||
+	if ((rc = dck_keys(c, path, fo, keys[d->kind])) < 0 ||
 	    (rc = rk_text(c, path, fo, "name_zh", RK_TEXT_MAX, 0,
 	    &f->name_zh)) < 0 ||
 	    (rc = rk_text(c, path, fo, "name_en", RK_TEXT_MAX, 0,
@@ -353,16 +308,16 @@ rk_factor_parse(struct rk_ck *c, json_t *fo, int fid, struct rk_factor *f)
 			return rc;
 		if (strcmp(s, d->arg) != 0) {
 			snprintf(p, sizeof(p), "%.100s.measure", path);
-			return rk_bad(c, p, "must be %s", d->arg);
+			return dck_bad(c, p, "must be %s", d->arg);
 		}
 		return rk_bands_parse(c, path, fo, f);
 	case RKK_MISSING:
 		snprintf(p, sizeof(p), "%.100s.large", path);
 		large = json_object_get(fo, "large");
 		if (!json_is_object(large))
-			return rk_bad(c, p, "must be {\"floor_area_m2\", "
+			return dck_bad(c, p, "must be {\"floor_area_m2\", "
 			    "\"height_cm\"}");
-		if ((rc = rk_keys(c, p, large, klarge)) < 0 ||
+		if ((rc = dck_keys(c, p, large, klarge)) < 0 ||
 		    (rc = rk_int(c, p, large, "floor_area_m2", 1, RK_GTE_MAX,
 		    &f->large_area)) < 0 ||
 		    (rc = rk_int(c, p, large, "height_cm", 1, RK_GTE_MAX,
@@ -377,7 +332,7 @@ rk_factor_parse(struct rk_ck *c, json_t *fo, int fid, struct rk_factor *f)
 			return rc;
 		if (strcmp(s, d->arg) != 0) {
 			snprintf(p, sizeof(p), "%.100s.event", path);
-			return rk_bad(c, p, "must be %s", d->arg);
+			return dck_bad(c, p, "must be %s", d->arg);
 		}
 		if ((rc = rk_int(c, path, fo, "each", 0, RK_POINTS_MAX, &v)) <
 		    0)
@@ -391,7 +346,7 @@ rk_factor_parse(struct rk_ck *c, json_t *fo, int fid, struct rk_factor *f)
 }
 
 static int
-rk_factors_parse(struct rk_ck *c, json_t *list, struct rk_model *m)
+rk_factors_parse(const struct dck *c, json_t *list, struct rk_model *m)
 {
 	const char	*id;
 	json_t		*x;
@@ -401,11 +356,11 @@ rk_factors_parse(struct rk_ck *c, json_t *list, struct rk_model *m)
 	int		 k, rc;
 
 	if (!json_is_array(list))
-		return rk_bad(c, "factors", "must be a list");
+		return dck_bad(c, "factors", "must be a list");
 	json_array_foreach(list, i, x) {
 		snprintf(p, sizeof(p), "factors[%zu]", i);
 		if (!json_is_object(x))
-			return rk_bad(c, p, "must be an object");
+			return dck_bad(c, p, "must be an object");
 		if ((rc = rk_text(c, p, x, "id", 40, 0, &id)) < 0)
 			return rc;
 		for (k = 0; k < RK__N; k++)
@@ -413,11 +368,11 @@ rk_factors_parse(struct rk_ck *c, json_t *list, struct rk_model *m)
 				break;
 		if (k == RK__N) {
 			snprintf(p, sizeof(p), "factors[%.40s]", id);
-			return rk_bad(c, p, "unknown factor");
+			return dck_bad(c, p, "unknown factor");
 		}
 		if (seen[k]++) {
 			snprintf(p, sizeof(p), "factors[%s]", id);
-			return rk_bad(c, p, "listed twice");
+			return dck_bad(c, p, "listed twice");
 		}
 		if ((rc = rk_factor_parse(c, x, k, &m->f[k])) < 0)
 			return rc;
@@ -425,7 +380,7 @@ rk_factors_parse(struct rk_ck *c, json_t *list, struct rk_model *m)
 	for (k = 0; k < RK__N; k++)
 		if (!seen[k]) {
 			snprintf(p, sizeof(p), "factors[%s]", rk_defs[k].id);
-			return rk_bad(c, p, "missing (every factor of the "
+			return dck_bad(c, p, "missing (every factor of the "
 			    "catalogue is listed, with 0 points to switch it "
 			    "off)");
 		}
@@ -433,7 +388,7 @@ rk_factors_parse(struct rk_ck *c, json_t *list, struct rk_model *m)
 }
 
 static int
-rk_doc_parse(struct rk_ck *c, json_t *doc, struct rk_model *m)
+rk_doc_parse(const struct dck *c, json_t *doc, struct rk_model *m)
 {
 	static const char *const keys[] = { "format", "version", "template",
 	    "status", "about", "window_days", "score_max", "grades",
@@ -443,19 +398,19 @@ rk_doc_parse(struct rk_ck *c, json_t *doc, struct rk_model *m)
 	int		 rc;
 
 	if (!json_is_object(doc))
-		return rk_bad(c, "format", "the file is not a JSON object");
-	if ((rc = rk_keys(c, "", doc, keys)) < 0 ||
+		return dck_bad(c, "format", "the file is not a JSON object");
+	if ((rc = dck_keys(c, "", doc, keys)) < 0 ||
 	    (rc = rk_text(c, "", doc, "format", 40, 0, &s)) < 0)
 		return rc;
 	if (strcmp(s, "firewarden-risk-v1") != 0)
-		return rk_bad(c, "format", "must be firewarden-risk-v1");
+		return dck_bad(c, "format", "must be firewarden-risk-v1");
 	if ((rc = rk_text(c, "", doc, "version", 40, 0, &m->version)) < 0 ||
 	    (rc = rk_status(c, "", doc)) < 0 ||
 	    (rc = rk_text(c, "", doc, "about", RK_SOURCE_MAX * 4, 0,
 	    NULL)) < 0)
 		return rc;
 	if (!json_is_boolean(json_object_get(doc, "template")))
-		return rk_bad(c, "template", "must be true or false");
+		return dck_bad(c, "template", "must be true or false");
 	if ((rc = rk_int(c, "", doc, "window_days", 1, RK_WINDOW_MAX,
 	    &m->window_days)) < 0 ||
 	    (rc = rk_int(c, "", doc, "score_max", 1, RK_SCORE_MAX, &v)) < 0)
@@ -504,7 +459,7 @@ static int
 rk_load(const char *path, struct err *e)
 {
 	struct rk_model	*m = NULL, *old;
-	struct rk_ck	 c;
+	struct dck	 c;
 	json_error_t	 je;
 	FILE		*f = NULL;
 	unsigned char	 h[CRYPTO_SM3_LEN];
