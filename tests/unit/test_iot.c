@@ -1069,6 +1069,15 @@ test_iot__iot017_gateway_map_frame(void **state)
 	/* The same frame later: the same event (IOT-004). */
 	n = gw_map_frame(fr, 1700000090000LL, ev2, &arena, doff);
 	assert_int_equal(ev2[0].dedup, ev[0].dedup);
+	/* Resent with the time of its sending: still the same. */
+	fr->hdr.time.second = (uint8_t)((fr->hdr.time.second + 7) % 60);
+	n = gw_map_frame(fr, 1700000090000LL, ev2, &arena, doff);
+	assert_int_equal(ev2[0].dedup, ev[0].dedup);
+	/* The key leads with the object's time (8 s steps), so that a
+	 * device's keys grow with time. */
+	assert_true(ev[0].dedup > 0);
+	assert_int_equal((uint64_t)ev[0].dedup >> 41,
+	    (uint64_t)(ev[0].device_at / 8) & 0x3FFFFF);
 	/* Another serial: another event. */
 	fr->hdr.serial = 2;
 	n = gw_map_frame(fr, 1700000000000LL, ev2, &arena, doff);
