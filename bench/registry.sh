@@ -93,7 +93,10 @@ cookie=$(printf '%s' "$login" | tr -d '\r' | awk -F': ' 'tolower($1)=="set-cooki
 # town's name starts most of their names: tens of thousands, all counted
 # for the page's total).
 town=441900121
-id=$(sqlite3 "$tmp/city.db" "SELECT id FROM units WHERE town_code = '$town' ORDER BY id LIMIT 1 OFFSET 30000")
+# (the 30 000th, or the middle one in a smaller city)
+id=$(sqlite3 "$tmp/city.db" "SELECT id FROM units WHERE town_code = '$town' ORDER BY id LIMIT 1
+  OFFSET min(30000, (SELECT COUNT(*) / 2 FROM units WHERE town_code = '$town'))")
+[ -n "$id" ] || { echo "no unit in town $town"; exit 1; }
 q() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 one="/api/v1/units/$id"
 page="/api/v1/units?town=$town&category=three_small&prefix=$(q 虎门华兴)&sort=name&limit=20"
