@@ -103,47 +103,30 @@ iot_alarm_view(struct store_rows *r, int64_t now)
 	return o;
 }
 
-static int
-iot_alarm_fetch(struct store *st, int64_t id, int view, json_t **out,
-    struct err *e)
+/* The current time's view of a row (rec_kind). */
+static json_t *
+iot_alarm_view_now(struct store_rows *r)
 {
-	struct store_rows	*r = NULL;
-	int			 rc;
-
-	if ((rc = store_query(st, "SELECT " IOT_AL_COLS IOT_AL_FROM
-	    " WHERE a.id = ?", STORE_ARGS(SV_I(id)), &r, e)) < 0)
-		return rc;
-	if ((rc = store_next(r, e)) == 1)
-		*out = view ? iot_alarm_view(r, clock_now()) : iot_alarm_rec(r);
-	store_rows_free(r);
-	if (rc == 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such alarm");
-	return rc < 0 ? rc : 0;
+	return iot_alarm_view(r, clock_now());
 }
+
+static const struct rec_kind	iot_alarm_kind = {
+	"SELECT " IOT_AL_COLS IOT_AL_FROM " WHERE a.id = ?",
+	iot_alarm_rec, iot_alarm_view_now, "iot_alarm", "no such alarm",
+};
 
 int
 iot_alarm_record(struct store *st, const char *id, json_t **out,
     struct err *e)
 {
-	int64_t	aid;
-
-	if (id == NULL || str_to_i64(id, 1, INT64_MAX, &aid) < 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such alarm");
-	return iot_alarm_fetch(st, aid, 0, out, e);
+	return rec_fetch_text(st, &iot_alarm_kind, id, out, e);
 }
 
 int
 iot_alarm_audit(struct store *st, struct actor *who, const char *action,
     int64_t id, struct err *e)
 {
-	json_t	*rec = NULL;
-	int	 rc;
-
-	if ((rc = iot_alarm_fetch(st, id, 0, &rec, e)) < 0)
-		return rc;
-	rc = audit_append_id(st, who, action, "iot_alarm", id, rec, e);
-	json_decref(rec);
-	return rc;
+	return rec_audit(st, &iot_alarm_kind, who, action, id, e);
 }
 
 int
@@ -247,7 +230,7 @@ iot_alarm_get(struct store *st, struct actor *who, int64_t id, json_t **out,
 	if ((rc = reg_need(who, "iot:read", e)) < 0 ||
 	    (rc = iot_alarm_load(st, who, id, state, &version, &unit, e)) < 0)
 		return rc;
-	return iot_alarm_fetch(st, id, 1, out, e);
+	return rec_fetch(st, &iot_alarm_kind, id, 1, out, e);
 }
 
 int
@@ -306,7 +289,7 @@ iot_alarm_confirm(struct store *st, struct actor *who, int64_t id,
 	if ((rc = iot_risk(st, who, unit, real ? "fire" : "false_alarm",
 	    "iot_alarm", ref, 0, now, e)) < 0)
 		goto out;
-	rc = iot_alarm_fetch(st, id, 1, out, e);
+	rc = rec_fetch(st, &iot_alarm_kind, id, 1, out, e);
 out:
 	free(note);
 	return rc;

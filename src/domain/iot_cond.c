@@ -98,47 +98,23 @@ iot_cond_view(struct store_rows *r)
 	return o;
 }
 
-static int
-iot_cond_fetch(struct store *st, int64_t id, int view, json_t **out,
-    struct err *e)
-{
-	struct store_rows	*r = NULL;
-	int			 rc;
-
-	if ((rc = store_query(st, "SELECT " IOT_CO_COLS IOT_CO_FROM
-	    " WHERE c.id = ?", STORE_ARGS(SV_I(id)), &r, e)) < 0)
-		return rc;
-	if ((rc = store_next(r, e)) == 1)
-		*out = view ? iot_cond_view(r) : iot_cond_rec(r);
-	store_rows_free(r);
-	if (rc == 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such condition");
-	return rc < 0 ? rc : 0;
-}
+static const struct rec_kind	iot_cond_kind = {
+	"SELECT " IOT_CO_COLS IOT_CO_FROM " WHERE c.id = ?",
+	iot_cond_rec, iot_cond_view, "iot_condition", "no such condition",
+};
 
 int
 iot_condition_record(struct store *st, const char *id, json_t **out,
     struct err *e)
 {
-	int64_t	cid;
-
-	if (id == NULL || str_to_i64(id, 1, INT64_MAX, &cid) < 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such condition");
-	return iot_cond_fetch(st, cid, 0, out, e);
+	return rec_fetch_text(st, &iot_cond_kind, id, out, e);
 }
 
 int
 iot_cond_audit(struct store *st, struct actor *who, const char *action,
     int64_t id, struct err *e)
 {
-	json_t	*rec = NULL;
-	int	 rc;
-
-	if ((rc = iot_cond_fetch(st, id, 0, &rec, e)) < 0)
-		return rc;
-	rc = audit_append_id(st, who, action, "iot_condition", id, rec, e);
-	json_decref(rec);
-	return rc;
+	return rec_audit(st, &iot_cond_kind, who, action, id, e);
 }
 
 /* The rules applied by the ingest. */
@@ -353,7 +329,7 @@ iot_condition_get(struct store *st, struct actor *who, int64_t id,
 	if ((rc = reg_need(who, "iot:read", e)) < 0 ||
 	    (rc = iot_cond_load(st, who, id, state, &version, &hazard, e)) < 0)
 		return rc;
-	return iot_cond_fetch(st, id, 1, out, e);
+	return rec_fetch(st, &iot_cond_kind, id, 1, out, e);
 }
 
 int
@@ -458,7 +434,7 @@ iot_condition_confirm(struct store *st, struct actor *who, int64_t id,
 	}
 	if ((rc = iot_cond_audit(st, who, "iot_condition.close", id, e)) < 0)
 		goto out;
-	rc = iot_cond_fetch(st, id, 1, out, e);
+	rc = rec_fetch(st, &iot_cond_kind, id, 1, out, e);
 out:
 	free(note);
 	return rc;

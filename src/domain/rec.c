@@ -15,7 +15,9 @@
 #include "../core/clock.h"
 #include "../core/jx.h"
 #include "../core/mem.h"
+#include "../core/str.h"
 #include "../store/store.h"
+#include "audit.h"
 #include "rec.h"
 #include "registry_int.h"
 
@@ -400,4 +402,46 @@ rec_data_names(const char *dir, const char *prefix, const char *suffix,
 	}
 	qsort(names, *n, sizeof(names[0]), rec_name_cmp);
 	return 0;
+}
+
+int
+rec_fetch(struct store *st, const struct rec_kind *k, int64_t id, int view,
+    json_t **out, struct err *e)
+{
+	struct store_rows	*r = NULL;
+	int			 rc;
+
+	if ((rc = store_query(st, k->sql, STORE_ARGS(SV_I(id)), &r, e)) < 0)
+		return rc;
+	if ((rc = store_next(r, e)) == 1)
+		*out = view ? k->view(r) : k->rec(r);
+	store_rows_free(r);
+	if (rc == 0)
+		return err_set(e, ERR_NOT_FOUND, NULL, "%s", k->missing);
+	return rc < 0 ? rc : 0;
+}
+
+int
+rec_fetch_text(struct store *st, const struct rec_kind *k, const char *id,
+    json_t **out, struct err *e)
+{
+	int64_t	v;
+
+	if (id == NULL || str_to_i64(id, 1, INT64_MAX, &v) < 0)
+		return err_set(e, ERR_NOT_FOUND, NULL, "%s", k->missing);
+	return rec_fetch(st, k, v, 0, out, e);
+}
+
+int
+rec_audit(struct store *st, const struct rec_kind *k, struct actor *who,
+    const char *action, int64_t id, struct err *e)
+{
+	json_t	*rec = NULL;
+	int	 rc;
+
+	if ((rc = rec_fetch(st, k, id, 0, &rec, e)) < 0)
+		return rc;
+	rc = audit_append_id(st, who, action, k->type, id, rec, e);
+	json_decref(rec);
+	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "../core/err.h"
 
+struct actor;
 struct store;
 struct store_rows;
 
@@ -99,5 +100,28 @@ int	rec_data_read(const char *dir, const char *name, size_t max,
 int	rec_data_names(const char *dir, const char *prefix, const char *suffix,
 	    const char *field, const char *what, size_t part_max, size_t max,
 	    char **names, size_t *n, struct err *e);
+
+/*
+ * A kind of record read one at a time by its id: sql selects its row for
+ * one placeholder, the id ("SELECT … WHERE x.id = ?"); rec makes the
+ * audited record of the row, view the API's view of it; type is its
+ * audit object type and missing the ERR_NOT_FOUND message.
+ */
+struct rec_kind {
+	const char	*sql;
+	json_t		*(*rec)(struct store_rows *r);
+	json_t		*(*view)(struct store_rows *r);
+	const char	*type;
+	const char	*missing;
+};
+/* The record (view 0) or view (1) of id into *out. */
+int	rec_fetch(struct store *st, const struct rec_kind *k, int64_t id,
+	    int view, json_t **out, struct err *e);
+/* The record of the id given as text (the audit verifier's look-up). */
+int	rec_fetch_text(struct store *st, const struct rec_kind *k,
+	    const char *id, json_t **out, struct err *e);
+/* The audit entry of action on id, with its record as it is now. */
+int	rec_audit(struct store *st, const struct rec_kind *k, struct actor *who,
+	    const char *action, int64_t id, struct err *e);
 
 #endif
