@@ -451,6 +451,30 @@ singles(struct fx *f, const int *runs, size_t nruns, json_t **entries)
 	return nodes;
 }
 
+/*
+ * g holds n entries that are those of singles() (entries ea, which this
+ * frees, and na nodes) but for their times, the same number of stored
+ * nodes, and a trail that verifies leaf by leaf and node by node.
+ */
+static void
+same_as_singles(struct fx *g, int n, json_t *ea, int64_t na, struct buf *rep)
+{
+	struct err	 e;
+	json_t		*eb;
+	int64_t		 size, nb;
+
+	assert_int_equal(audit_size(g->st, &size, &e), 0);
+	assert_int_equal(size, n);
+	eb = entries_sans_at(g->st, n);
+	assert_true(json_equal(ea, eb));
+	json_decref(ea);
+	json_decref(eb);
+	assert_int_equal(store_query_int(g->st, "SELECT COUNT(*) FROM "
+	    "audit_nodes", STORE_NOARGS, &nb, &e), 0);
+	assert_int_equal(na, nb);
+	assert_int_equal(verify(g, thing_types, rep), 0);
+}
+
 static void
 test_audit__batch_same_as_single(void **state)
 {
@@ -461,8 +485,8 @@ test_audit__batch_same_as_single(void **state)
 	struct audit_batch	 b;
 	struct buf		 rep;
 	struct err		 e;
-	json_t			*ea, *eb, *sth;
-	int64_t			 size, na, nb;
+	json_t			*ea, *sth;
+	int64_t			 size, na;
 	size_t			 r;
 	int			 i = 0, k;
 
@@ -488,18 +512,7 @@ test_audit__batch_same_as_single(void **state)
 		/* A signed head at every size, checked by verify. */
 		assert_int_equal(audit_sign_head(g->st, g->key, 0, NULL, &e), 0);
 	}
-	assert_int_equal(audit_size(g->st, &size, &e), 0);
-	assert_int_equal(size, i);
-	/* Same entries (but for their times), same stored nodes, and a
-	 * trail that verifies leaf by leaf and node by node. */
-	eb = entries_sans_at(g->st, i);
-	assert_true(json_equal(ea, eb));
-	json_decref(ea);
-	json_decref(eb);
-	assert_int_equal(store_query_int(g->st, "SELECT COUNT(*) FROM "
-	    "audit_nodes", STORE_NOARGS, &nb, &e), 0);
-	assert_int_equal(na, nb);
-	assert_int_equal(verify(g, thing_types, &rep), 0);
+	same_as_singles(g, i, ea, na, &rep);
 	/* Proofs read the nodes a batch wrote. */
 	assert_int_equal(audit_sth_json(g->st, -1, &sth, &e), 0);
 	json_decref(sth);
@@ -541,10 +554,10 @@ test_audit__prepared_same_as_single(void **state)
 	struct actor		 who;
 	struct buf		 rep;
 	struct err		 e;
-	json_t			*ea, *eb, *rec;
+	json_t			*ea, *rec;
 	char			 name[32], ids[100][24], states[100][65];
 	const char		*idp[100], *stp[100];
-	int64_t			 size, na, nb;
+	int64_t			 size, na;
 	size_t			 r;
 	int			 i = 0, k;
 
@@ -578,16 +591,7 @@ test_audit__prepared_same_as_single(void **state)
 		assert_int_equal(store_commit(g->st, &e), 0);
 		i += runs[r];
 	}
-	assert_int_equal(audit_size(g->st, &size, &e), 0);
-	assert_int_equal(size, i);
-	eb = entries_sans_at(g->st, i);
-	assert_true(json_equal(ea, eb));
-	json_decref(ea);
-	json_decref(eb);
-	assert_int_equal(store_query_int(g->st, "SELECT COUNT(*) FROM "
-	    "audit_nodes", STORE_NOARGS, &nb, &e), 0);
-	assert_int_equal(na, nb);
-	assert_int_equal(verify(g, thing_types, &rep), 0);
+	same_as_singles(g, i, ea, na, &rep);
 
 	/* Prepared, then an entry appended before them: refused, and the
 	 * transaction rolled back leaves the log as it was. */
