@@ -1058,6 +1058,15 @@ reg_imp_hs_stop(struct reg_imp *im)
 	im->hs_on = 0;
 }
 
+/* Row r is written: a create or an update that did not lose a race, in
+ * a committing import. */
+static int
+reg_imp_writes(const struct reg_imp *im, const struct reg_imp_row *r)
+{
+	return (r->what == RI_CREATE || r->what == RI_UPDATE) && !r->stale &&
+	    im->o->mode == REGISTRY_IMPORT_COMMIT;
+}
+
 /* Name-key order, then row order. */
 static int
 reg_imp_key_cmp(const void *a, const void *b)
@@ -1199,8 +1208,7 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 	}
 	for (i = 0; i < c->n; i++) {
 		r = &c->rows[i];
-		if (r->what == RI_REJECT || r->what == RI_SAME || r->stale ||
-		    im->o->mode != REGISTRY_IMPORT_COMMIT)
+		if (!reg_imp_writes(im, r))
 			continue;
 		if ((rc = reg_imp_write_legal(im, r, e)) < 0)
 			goto out;
@@ -1214,8 +1222,7 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 	} else
 		for (i = 0; i < c->n; i++) {
 			r = &c->rows[i];
-			if (r->what == RI_REJECT || r->what == RI_SAME ||
-			    r->stale || im->o->mode != REGISTRY_IMPORT_COMMIT)
+			if (!reg_imp_writes(im, r))
 				continue;
 			if ((rc = reg_imp_write_audit(im, r, e)) < 0)
 				goto out;
@@ -1354,16 +1361,10 @@ reg_imp_fill(struct reg_imp *im, struct reg_imp_chunk *c)
 			continue;
 		}
 		/* Missing cells or extra non-empty ones. */
-		if (row.nfield < im->ncols) {
-			snprintf(msg, sizeof(msg), "the row has %zu fields, the "
-			    "header %zu", row.nfield, im->ncols);
-			reg_imp_ev_add(im, c, row.row, "row", msg);
-			continue;
-		}
 		for (k = im->ncols; k < row.nfield; k++)
 			if (row.field[k][0] != '\0')
 				break;
-		if (k < row.nfield) {
+		if (row.nfield < im->ncols || k < row.nfield) {
 			snprintf(msg, sizeof(msg), "the row has %zu fields, the "
 			    "header %zu", row.nfield, im->ncols);
 			reg_imp_ev_add(im, c, row.row, "row", msg);
