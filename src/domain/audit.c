@@ -276,7 +276,8 @@ audit_batch_append_id(struct audit_batch *b, struct actor *who,
 }
 
 int
-audit_batch_prepare(const struct audit_batch *b, const struct actor *who,
+audit_batch_prepare(const struct audit_batch *b,
+    const struct audit_prepared *after, const struct actor *who,
     const char *action, const char *type, size_t n,
     const char *const *ids, const char *const *states,
     struct audit_prepared *p)
@@ -291,8 +292,13 @@ audit_batch_prepare(const struct audit_batch *b, const struct actor *who,
 	memset(p, 0, sizeof(*p));
 	if (b->st == NULL)
 		return ERR_INTERNAL;
-	memcpy(p->edge, b->edge, sizeof(p->edge));
-	p->start = b->size;
+	if (after != NULL) {
+		memcpy(p->edge, after->edge, sizeof(p->edge));
+		p->start = after->start + (int64_t)after->n;
+	} else {
+		memcpy(p->edge, b->edge, sizeof(p->edge));
+		p->start = b->size;
+	}
 	p->entries = xcalloc(n ? n : 1, sizeof(*p->entries));
 	cap = 2 * n + 64;
 	p->nodes = xcalloc(cap, sizeof(*p->nodes));
@@ -335,23 +341,7 @@ audit_batch_prepare(const struct audit_batch *b, const struct actor *who,
 	return 0;
 }
 
-#define AUDIT_PUT_ROWS	32	/* rows an INSERT of prepared entries */
-
-/* single (an INSERT ... VALUES (...) of one row) for k rows. */
-static void
-audit_multi_sql(struct buf *b, const char *single, int k)
-{
-	const char	*v = strstr(single, "VALUES ") + 7;
-	int		 i;
-
-	buf_reset(b);
-	buf_add(b, single, (size_t)(v - single));
-	for (i = 0; i < k; i++) {
-		if (i > 0)
-			buf_adds(b, ", ");
-		buf_adds(b, v);
-	}
-}
+#define AUDIT_PUT_ROWS	128	/* rows an INSERT of prepared entries */
 
 int
 audit_batch_put_prepared(struct audit_batch *b, struct actor *who,
@@ -384,7 +374,7 @@ audit_batch_put_prepared(struct audit_batch *b, struct actor *who,
 			args[7 * j + 6] = SV_S(en->has_state ? en->state :
 			    NULL);
 		}
-		audit_multi_sql(&sql, sql_entry_ins, (int)k);
+		store_sql_rows(&sql, sql_entry_ins, (int)k);
 		if ((rc = store_exec(b->st, sql.data, args, (int)(7 * k), NULL,
 		    e)) < 0)
 			goto out;
@@ -397,7 +387,7 @@ audit_batch_put_prepared(struct audit_batch *b, struct actor *who,
 			args[3 * j + 1] = SV_I(p->nodes[i + j].idx);
 			args[3 * j + 2] = SV_S(p->nodes[i + j].hex);
 		}
-		audit_multi_sql(&sql, sql_node_ins, (int)k);
+		store_sql_rows(&sql, sql_node_ins, (int)k);
 		if ((rc = store_exec(b->st, sql.data, args, (int)(3 * k), NULL,
 		    e)) < 0)
 			goto out;

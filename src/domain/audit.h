@@ -70,9 +70,11 @@ int	audit_batch_end(struct audit_batch *b, struct err *e);
  * Entries of a batch made ahead (imports): audit_batch_prepare() builds
  * the text, leaf and node hashes of n entries (action on type/ids[i],
  * states[i] the SM3 hex of each record or NULL) for the batch's next
- * seqs, as audit_batch_append_state() would, without the database, so
+ * seqs (after NULL), or for the seqs that follow the entries prepared in
+ * after, as audit_batch_append_state() would, without the database, so
  * that another thread may run it while the batch's transaction writes
- * other rows (the entries' "at" is the time they are prepared).
+ * other rows (the entries' "at" is the time they are prepared).  Only
+ * after's n, start and edge are read.
  * audit_batch_put_prepared() then writes them, if nothing was appended
  * to the batch meanwhile (else ERR_INTERNAL); audit_prepared_free()
  * frees them.
@@ -100,7 +102,7 @@ struct audit_prepared {
 	unsigned char			 edge[64][MERKLE_HASH_LEN];
 };
 int	audit_batch_prepare(const struct audit_batch *b,
-	    const struct actor *who, const char *action, const char *type,
+	    const struct audit_prepared *after, const struct actor *who, const char *action, const char *type,
 	    size_t n, const char *const *ids, const char *const *states,
 	    struct audit_prepared *p);
 int	audit_batch_put_prepared(struct audit_batch *b, struct actor *who,

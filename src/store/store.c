@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/mem.h"
 #include "store_int.h"
@@ -383,4 +384,19 @@ store_migrate(struct store *st, int *applied, struct err *e)
 fail:
 	store_rollback(st);
 	return rc;
+}
+
+void
+store_sql_rows(struct buf *b, const char *single, int k)
+{
+	const char	*v = strstr(single, "VALUES ") + 7;
+	int		 i;
+
+	buf_reset(b);
+	buf_add(b, single, (size_t)(v - single));
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		buf_adds(b, v);
+	}
 }

@@ -87,6 +87,13 @@ int		 store_end_own(struct store *st, int own, int rc, struct err *e);
 int		 store_exec(struct store *st, const char *sql,
 		    const struct store_val *args, int nargs, int64_t *changes,
 		    struct err *e);
+/*
+ * Into b: single, an "INSERT ... VALUES (...)" of one row with nothing
+ * after the row, made an INSERT of k rows (bound with k times the
+ * arguments, row after row).
+ */
+struct buf;
+void		 store_sql_rows(struct buf *b, const char *single, int k);
 /* Run a query; the caller iterates and frees *out. */
 int		 store_query(struct store *st, const char *sql,
 		    const struct store_val *args, int nargs,

@@ -550,7 +550,7 @@ test_audit__prepared_same_as_single(void **state)
 	static const int	 runs[] = { 1, 2, 5, 8, 16, 1, 31, 64, 3, 100 };
 	struct fx		*f = *state, *g = NULL;
 	struct audit_batch	 b;
-	struct audit_prepared	 p;
+	struct audit_prepared	 p, p2;
 	struct actor		 who;
 	struct buf		 rep;
 	struct err		 e;
@@ -559,7 +559,7 @@ test_audit__prepared_same_as_single(void **state)
 	const char		*idp[100], *stp[100];
 	int64_t			 size, na;
 	size_t			 r;
-	int			 i = 0, k;
+	int			 i = 0, k, h;
 
 	buf_init(&rep);
 	actor_system(&who, "test");
@@ -581,12 +581,21 @@ test_audit__prepared_same_as_single(void **state)
 			idp[k] = ids[k];
 			stp[k] = states[k];
 		}
-		assert_int_equal(audit_batch_prepare(&b, &who, "thing.create",
-		    "thing", (size_t)runs[r], idp, stp, &p), 0);
+		/* In two parts, the second prepared after the first before
+		 * either is put (an import's parts; the first may be empty). */
+		h = runs[r] / 2;
+		assert_int_equal(audit_batch_prepare(&b, NULL, &who,
+		    "thing.create", "thing", (size_t)h, idp, stp, &p), 0);
+		assert_int_equal(audit_batch_prepare(&b, &p, &who,
+		    "thing.create", "thing", (size_t)(runs[r] - h), idp + h,
+		    stp + h, &p2), 0);
 		who.audit_count = 0;
 		assert_int_equal(audit_batch_put_prepared(&b, &who, &p, &e), 0);
+		assert_int_equal(audit_batch_put_prepared(&b, &who, &p2, &e),
+		    0);
 		assert_int_equal(who.audit_count, runs[r]);
 		audit_prepared_free(&p);
+		audit_prepared_free(&p2);
 		assert_int_equal(audit_batch_end(&b, &e), 0);
 		assert_int_equal(store_commit(g->st, &e), 0);
 		i += runs[r];
@@ -598,7 +607,7 @@ test_audit__prepared_same_as_single(void **state)
 	assert_int_equal(store_begin(g->st, &e), 0);
 	assert_int_equal(audit_batch_begin(g->st, &b, &e), 0);
 	snprintf(ids[0], sizeof(ids[0]), "%d", i + 2);
-	assert_int_equal(audit_batch_prepare(&b, &who, "thing.create",
+	assert_int_equal(audit_batch_prepare(&b, NULL, &who, "thing.create",
 	    "thing", 1, idp, stp, &p), 0);
 	put_thing(g, &b, i);
 	assert_int_equal(audit_batch_put_prepared(&b, &who, &p, &e),
