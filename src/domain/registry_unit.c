@@ -1721,8 +1721,17 @@ reg_unit_filter_build(struct store *st, const struct actor *who,
 		if (reg_cat_find(q->primary_category) == NULL)
 			return err_set(e, ERR_INVALID, "primary_category",
 			    "unknown category (REG-012)");
-		buf_adds(&x->where, " AND u.primary_category = ?");
-		x->args[x->n++] = SV_S(q->primary_category);
+		/* units_town_category holds no general units (0021): the
+		 * general ones are those with no category bit, which the
+		 * name-led indexes carry; the others name the index's
+		 * condition for the planners. */
+		if (strcmp(q->primary_category, "general") == 0)
+			buf_adds(&x->where, " AND u.categories = 0");
+		else {
+			buf_adds(&x->where, " AND u.primary_category = ? AND "
+			    "u.primary_category <> 'general'");
+			x->args[x->n++] = SV_S(q->primary_category);
+		}
 	}
 	if (reg_set_given(q->status)) {
 		if (!reg_choice(registry_unit_statuses, q->status))

@@ -331,6 +331,12 @@ test('search, every filter, sort and paging', async () => {
   assert.equal(names(await q('category=general')), 'G');
   assert.equal(names(await q('primary_category=key')), 'D');
   assert.equal(names(await q('primary_category=high_risk')), 'E');
+  // general: the units with no category (not in units_town_category, 0021).
+  assert.equal(names(await q('primary_category=general')), 'G');
+  assert.equal(names(await q(`town=${B}&primary_category=general`)), 'G');
+  assert.equal(names(await q(`town=${A}&primary_category=three_small`)), 'AB');
+  assert.equal(names(await q(`grid=${gridB.id}&primary_category=key`)), '');
+  assert.equal(names(await q(`grid=${gridB.id}&primary_category=high_risk`)), 'E');
   assert.equal(names(await q('status=closed')), 'G');
   assert.equal(names(await q('status=active')), 'ABCDEF');
   assert.equal(names(await q('industry=F52')), 'AF');
