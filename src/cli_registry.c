@@ -78,7 +78,7 @@ cli_reg_data(const char *rel)
 static void
 cli_import_usage(FILE *f)
 {
-	fputs(
+	fprintf(f,
 "usage: firewarden import units FILE [--dry-run] [--encoding utf-8|gb18030]\n"
 "                               [--db URL] [--keys DIR]\n"
 "\n"
@@ -88,11 +88,13 @@ cli_import_usage(FILE *f)
 "Units are matched by USCC: new ones are created, known ones updated when\n"
 "the file differs, and importing the same file again changes nothing.\n"
 "UTF-8 (with or without BOM) or GB18030, found from the text unless\n"
-"--encoding says.  Rows are committed 5000 at a time; each rejected row is\n"
-"printed to stderr as \"row N: field: reason\".  --dry-run checks and counts\n"
-"and changes nothing.\n"
+"--encoding says.  Rows are committed %d at a time (an interrupted import\n"
+"keeps the transactions it committed; run it again to finish); each\n"
+"rejected row is printed to stderr as \"row N: field: reason\".  --dry-run\n"
+"checks and counts and changes nothing.\n"
 "exit codes: 0 every row accepted, 1 some rows rejected (the others were\n"
-"imported), 2 usage, 3 database or I/O error, 4 the file was refused\n", f);
+"imported), 2 usage, 3 database or I/O error, 4 the file was refused\n",
+	    REGISTRY_IMPORT_TX_ROWS);
 }
 
 static void

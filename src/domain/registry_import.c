@@ -48,7 +48,10 @@
 #define REG_IMP_LEGAL_MAX REGISTRY_PERSON_MAX
 #define REG_IMP_CHUNKS	3	/* chunks between reader and writer */
 #define REG_IMP_CKPT_EVERY 2	/* commits a checkpoint by the writer */
-#define REG_IMP_CHUNK_ROWS 20000	/* rows a chunk at most */
+#define REG_IMP_CHUNK_ROWS 125000	/* rows a chunk at most */
+#define REG_IMP_FIRST_ROWS 16384	/* rows the first chunk at most */
+#define REG_IMP_HS_PART	8192	/* rows a part of the entries' job */
+#define REG_IMP_PUT_ROWS 128	/* created people an INSERT */
 
 /* The columns an import understands; aliases are matched with ASCII
  * letters folded and surrounding white space trimmed. */
@@ -165,6 +168,7 @@ struct reg_imp {
 	struct reg_imp_row		*batch;		/* being written */
 	int				 nbatch;
 	int				 nmax;		/* rows a flush */
+	int				 nfilled;	/* chunks read */
 	struct csvread			*cr;
 	int64_t				 max;		/* rows at most */
 	struct reg_imp_chunk		 chunks[REG_IMP_CHUNKS];
@@ -182,9 +186,11 @@ struct reg_imp {
 	int				 ck_busy;
 	int				 ck_stop;
 	int				 commits;
-	/* The audit entries of a chunk of creates, made on a thread of
-	 * their own while the units are written (hs_state 1 queued, 2
-	 * done, 0 idle). */
+	/* The sealed people, record hashes and audit entries of a chunk
+	 * of creates, made on a thread of their own in parts of
+	 * REG_IMP_HS_PART rows while the units are written; the writer
+	 * writes a part's people and entries once it is made (hs_done
+	 * parts made; hs_state 1 queued, 2 done, 0 idle). */
 	int				 hs_on;
 	pthread_t			 hs_th;
 	int				 hs_state;
@@ -193,9 +199,11 @@ struct reg_imp {
 	const char			**hs_ids;
 	const char			**hs_states;
 	struct reg_imp_row		**hs_rows;
+	size_t				 hs_nparts;
+	size_t				 hs_done;
 	int				 hs_rc;
 	struct err			 hs_err;
-	struct audit_prepared		 hs_prep;
+	struct audit_prepared		*hs_prep;	/* one a part */
 	char				 by[24];
 	int64_t				 rows;
 	int64_t				 created;
@@ -231,6 +239,10 @@ static const char reg_imp_sql_legal[] =
     "VALUES (?, 'legal_rep', ?) ON CONFLICT (unit_id, role) DO UPDATE SET "
     "name_sealed = excluded.name_sealed, phone_sealed = NULL, "
     "phone_index = NULL, idno_sealed = NULL, idno_index = NULL";
+/* A created unit's: it has none yet. */
+static const char reg_imp_sql_legal_new[] =
+    "INSERT INTO unit_contacts (unit_id, role, name_sealed) "
+    "VALUES (?, 'legal_rep', ?)";
 static const char reg_imp_sql_rec_ins[] =
     "INSERT INTO unit_imports (id, actor, at, mode, via, file_sm3, bytes, "
     "encoding, rows, created, updated, unchanged, rejected) "
@@ -868,6 +880,34 @@ reg_imp_write_legal(struct reg_imp *im, struct reg_imp_row *r, struct err *e)
 	    SV_S(r->sealed)), NULL, e);
 }
 
+/* The second step for n created units, REG_IMP_PUT_ROWS to an INSERT
+ * (their people sealed). */
+static int
+reg_imp_write_legal_new(struct reg_imp *im, struct reg_imp_row **rows,
+    int n, struct err *e)
+{
+	struct store_val	 args[2 * REG_IMP_PUT_ROWS];
+	struct buf		 sql;
+	int			 i = 0, k, rc = 0;
+
+	buf_init(&sql);
+	while (i < n && rc == 0) {
+		for (k = 0; i < n && k < REG_IMP_PUT_ROWS; i++) {
+			if (rows[i]->legal == NULL)
+				continue;
+			args[2 * k] = SV_I(rows[i]->id);
+			args[2 * k + 1] = SV_S(rows[i]->sealed);
+			k++;
+		}
+		if (k == 0)
+			break;
+		store_sql_rows(&sql, reg_imp_sql_legal_new, k);
+		rc = store_exec(im->st, sql.data, args, 2 * k, NULL, e);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
 /* Third step: the unit's audit entry; a created unit's record is built
  * from the values written, not read back. */
 static int
@@ -994,23 +1034,43 @@ reg_imp_ckpt_stop(struct reg_imp *im)
 	reg_imp_ckpt_run(im->st, "TRUNCATE");
 }
 
-/* The entries' job: each create's sealed legal representative and record
- * hash, then the chunk's audit entries. */
+/* The entries' job, part by part: each create's sealed legal
+ * representative and record hash, then the part's audit entries, which
+ * follow the part before. */
 static void
 reg_imp_hs_job(struct reg_imp *im)
 {
-	size_t	i;
+	struct audit_prepared	 last;	/* n, start and edge of the last */
+	size_t			 i, j, lo, hi;
+	int			 rc = 0;
 
 	err_clear(&im->hs_err);
-	im->hs_rc = 0;
-	for (i = 0; i < im->hs_n; i++)
-		if ((im->hs_rc = reg_imp_prep(im, im->hs_rows[i],
-		    &im->hs_err)) < 0)
-			return;
-	im->hs_rc = audit_batch_prepare(&im->audit, im->who, "unit.create",
-	    "unit", im->hs_n, im->hs_ids, im->hs_states, &im->hs_prep);
-	if (im->hs_rc < 0)
-		err_set(&im->hs_err, im->hs_rc, NULL, "audit batch closed");
+	memset(&last, 0, sizeof(last));
+	for (j = 0; j < im->hs_nparts && rc == 0; j++) {
+		lo = j * REG_IMP_HS_PART;
+		hi = lo + REG_IMP_HS_PART < im->hs_n ? lo + REG_IMP_HS_PART :
+		    im->hs_n;
+		for (i = lo; i < hi && rc == 0; i++)
+			rc = reg_imp_prep(im, im->hs_rows[i], &im->hs_err);
+		if (rc == 0 && (rc = audit_batch_prepare(&im->audit,
+		    j > 0 ? &last : NULL, im->who, "unit.create", "unit",
+		    hi - lo, im->hs_ids + lo, im->hs_states + lo,
+		    &im->hs_prep[j])) < 0)
+			err_set(&im->hs_err, rc, NULL, "audit batch closed");
+		if (rc == 0) {
+			last.n = im->hs_prep[j].n;
+			last.start = im->hs_prep[j].start;
+			memcpy(last.edge, im->hs_prep[j].edge,
+			    sizeof(last.edge));
+		}
+		pthread_mutex_lock(&im->mu);
+		if (rc < 0)
+			im->hs_rc = rc;
+		else
+			im->hs_done = j + 1;
+		pthread_cond_broadcast(&im->cv);
+		pthread_mutex_unlock(&im->mu);
+	}
 }
 
 static void *
@@ -1032,6 +1092,22 @@ reg_imp_hs_main(void *arg)
 	}
 	pthread_mutex_unlock(&im->mu);
 	return NULL;
+}
+
+/* Wait for part j of the queued job: 0, or its error in e. */
+static int
+reg_imp_hs_part(struct reg_imp *im, size_t j, struct err *e)
+{
+	int	rc;
+
+	pthread_mutex_lock(&im->mu);
+	while (im->hs_done <= j && im->hs_rc == 0)
+		pthread_cond_wait(&im->cv, &im->mu);
+	rc = im->hs_done > j ? 0 : im->hs_rc;
+	pthread_mutex_unlock(&im->mu);
+	if (rc < 0)
+		*e = im->hs_err;
+	return rc;
 }
 
 /* Wait for the queued job (if any) to be done. */
@@ -1111,6 +1187,7 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 	struct reg_imp_row	*r, **order = NULL;
 	struct err		 re;
 	char			(*idbuf)[24] = NULL;
+	size_t			 j;
 	int			 i, k, n = 0, rc = 0;
 
 	for (i = 0; i < c->nev; i++)
@@ -1143,17 +1220,19 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 			r->rej_field = xstrdup(re.field);
 			r->rej_msg = xstrdup(re.msg);
 		} else if (r->what != RI_SAME &&
-		    im->o->mode == REGISTRY_IMPORT_COMMIT) {
-			if (r->what == RI_CREATE) {
-				r->id = id_next();
-				r->at = clock_now();
-			}
+		    im->o->mode == REGISTRY_IMPORT_COMMIT)
 			order[n++] = r;
-		}
 	}
 	/* The units' indexes are mostly by name: filled in that order, a
 	 * transaction touches each leaf page in one go. */
 	qsort(order, (size_t)n, sizeof(*order), reg_imp_key_cmp);
+	/* Ids (and so the id index, the audit objects and the people's
+	 * keys) and times rise in that order too. */
+	for (i = 0; i < n; i++)
+		if (order[i]->what == RI_CREATE) {
+			order[i]->id = id_next();
+			order[i]->at = clock_now();
+		}
 	/* Only creates: their sealed people, record hashes and audit
 	 * entries are made on the other thread while the units are written
 	 * (the batch's seqs are known once it is open, and nothing else is
@@ -1170,10 +1249,8 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 		im->hs_ids = xcalloc((size_t)n, sizeof(*im->hs_ids));
 		im->hs_states = xcalloc((size_t)n, sizeof(*im->hs_states));
 		im->hs_rows = xcalloc((size_t)n, sizeof(*im->hs_rows));
-		for (i = 0, k = 0; i < c->n; i++) {
-			r = &c->rows[i];
-			if (r->what != RI_CREATE)
-				continue;
+		for (i = 0, k = 0; i < n; i++) {
+			r = order[i];
 			snprintf(idbuf[k], sizeof(idbuf[k]), "%lld",
 			    (long long)r->id);
 			im->hs_ids[k] = idbuf[k];
@@ -1182,6 +1259,12 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 			k++;
 		}
 		im->hs_n = (size_t)k;
+		im->hs_nparts = (im->hs_n + REG_IMP_HS_PART - 1) /
+		    REG_IMP_HS_PART;
+		im->hs_prep = xcalloc(im->hs_nparts ? im->hs_nparts : 1,
+		    sizeof(*im->hs_prep));
+		im->hs_done = 0;
+		im->hs_rc = 0;
 		pthread_mutex_lock(&im->mu);
 		im->hs_state = 1;
 		pthread_cond_broadcast(&im->cv);
@@ -1198,35 +1281,32 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 			goto out;
 		}
 	}
-	if (im->hs_ids != NULL) {
-		reg_imp_hs_wait(im);
-		if (im->hs_rc < 0) {
-			*e = im->hs_err;
-			rc = im->hs_rc;
-			goto out;
-		}
-	}
-	for (i = 0; i < c->n; i++) {
-		r = &c->rows[i];
-		if (!reg_imp_writes(im, r))
-			continue;
-		if ((rc = reg_imp_write_legal(im, r, e)) < 0)
-			goto out;
-	}
-	if (im->hs_ids != NULL) {
-		rc = audit_batch_put_prepared(&im->audit, im->who, &im->hs_prep,
-		    e);
-		audit_prepared_free(&im->hs_prep);
-		if (rc < 0)
-			goto out;
-	} else
-		for (i = 0; i < c->n; i++) {
-			r = &c->rows[i];
-			if (!reg_imp_writes(im, r))
-				continue;
-			if ((rc = reg_imp_write_audit(im, r, e)) < 0)
+	/* Then the people and the audit entries, in the same order. */
+	if (im->hs_ids != NULL)
+		for (j = 0; j < im->hs_nparts; j++) {
+			if ((rc = reg_imp_hs_part(im, j, e)) < 0)
+				goto out;
+			i = (int)(j * REG_IMP_HS_PART);
+			if ((rc = reg_imp_write_legal_new(im, order + i,
+			    n - i < REG_IMP_HS_PART ? n - i : REG_IMP_HS_PART,
+			    e)) < 0)
+				goto out;
+			rc = audit_batch_put_prepared(&im->audit, im->who,
+			    &im->hs_prep[j], e);
+			audit_prepared_free(&im->hs_prep[j]);
+			if (rc < 0)
 				goto out;
 		}
+	else {
+		for (i = 0; i < n; i++)
+			if (reg_imp_writes(im, order[i]) &&
+			    (rc = reg_imp_write_legal(im, order[i], e)) < 0)
+				goto out;
+		for (i = 0; i < n; i++)
+			if (reg_imp_writes(im, order[i]) &&
+			    (rc = reg_imp_write_audit(im, order[i], e)) < 0)
+				goto out;
+	}
 	/* The outcome of each row, in row order. */
 	for (i = 0; i < c->n; i++) {
 		r = &c->rows[i];
@@ -1273,7 +1353,11 @@ out:
 	}
 	if (im->hs_ids != NULL) {
 		reg_imp_hs_wait(im);
-		audit_prepared_free(&im->hs_prep);
+		for (j = 0; j < im->hs_nparts; j++)
+			audit_prepared_free(&im->hs_prep[j]);
+		free(im->hs_prep);
+		im->hs_prep = NULL;
+		im->hs_nparts = 0;
 		free(im->hs_ids);
 		free(im->hs_states);
 		free(im->hs_rows);
@@ -1340,8 +1424,12 @@ reg_imp_fill(struct reg_imp *im, struct reg_imp_chunk *c)
 	char			 msg[96];
 	int64_t			 first;
 	size_t			 k;
+	int			 cap;
 
-	while (c->n < im->nmax) {
+	/* The first chunk is short: the writer starts sooner. */
+	cap = im->nfilled++ == 0 && im->nmax > REG_IMP_FIRST_ROWS ?
+	    REG_IMP_FIRST_ROWS : im->nmax;
+	while (c->n < cap) {
 		if (csvread_next(im->cr, &row) != 1) {
 			c->last = 1;
 			return;

@@ -83,7 +83,7 @@ int	registry_class_record(struct store *st, const char *id, json_t **out,
 /* Rows a transaction of `firewarden import units`: every commit also
  * writes back the index pages the rows touched (WAL frames and a
  * checkpoint), so fewer, larger ones write each page fewer times. */
-#define REGISTRY_IMPORT_TX_ROWS		100000
+#define REGISTRY_IMPORT_TX_ROWS		250000
 
 enum registry_import_mode {
 	REGISTRY_IMPORT_DRY_RUN,
