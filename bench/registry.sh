@@ -3,11 +3,15 @@
 # bench/RESULTS.md by hand, with the machine they ran on).  Everything
 # runs on loopback in a temporary directory and stops by itself.
 # Measures only; nothing here asserts a number.
-#   1. seed-demo of UNITS (default 2 000 000) units into a fresh SQLite
-#      file: seconds and peak RSS (/usr/bin/time)
-#   2. import of a ROWS-row (default 1 000 000) market-supervision CSV
+#   1. import of a ROWS-row (default 1 000 000) market-supervision CSV
 #      into a fresh SQLite file: rows/s and peak RSS; then the same file
-#      again (every row unchanged)
+#      again (every row unchanged).  It runs first: right after the
+#      seeding below, the same import took 23.5-23.7 s instead of 18-20 s
+#      on the 2-core VM of bench/RESULTS.md, the kernel's share doubling
+#      (page-cache copies and page clearing; see RESULTS.md "Registry,
+#      fifth run"), so it would measure what seeding left behind
+#   2. seed-demo of UNITS (default 2 000 000) units into a fresh SQLite
+#      file: seconds and peak RSS (/usr/bin/time)
 #   3. `job run risk.recompute` on the seeded file, twice (all written,
 #      then nothing changed): seconds and peak RSS
 #   4. wrk (-t2 -c64 -dDUR --latency) against `serve` on the seeded file:
@@ -40,16 +44,8 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
 echo
 
-# --- 1. seed-demo -----------------------------------------------------------
-echo "== seed-demo --units $UNITS (SQLite, one transaction)"
-/usr/bin/time -f 'seed-demo: %e s elapsed, %U s user, %S s sys, %M KiB max RSS' \
-	"$bin" seed-demo --units "$UNITS" --seed 1 --db "sqlite:$tmp/city.db" \
-	--keys "$tmp/keys" 2>&1 | grep -v '^firewarden: info'
-echo "database: $(du -m "$tmp/city.db" | cut -f1) MB"
-echo
-
-# --- 2. import --------------------------------------------------------------
-echo "== import units: $ROWS rows (SQLite, 100 000 rows a transaction, one audit entry a unit)"
+# --- 1. import --------------------------------------------------------------
+echo "== import units: $ROWS rows (SQLite, 250 000 rows a transaction, one audit entry a unit)"
 python3 bench/gen-units-csv.py "$ROWS" >"$tmp/units.csv"
 echo "file: $(du -m "$tmp/units.csv" | cut -f1) MB"
 for pass in "first (all created)" "again (all unchanged)"; do
@@ -59,6 +55,14 @@ for pass in "first (all created)" "again (all unchanged)"; do
 		--keys "$tmp/keys" 2>&1 | grep -v '^firewarden: info'
 done
 rm -f "$tmp"/import.db* "$tmp/units.csv"
+echo
+
+# --- 2. seed-demo -----------------------------------------------------------
+echo "== seed-demo --units $UNITS (SQLite, one transaction)"
+/usr/bin/time -f 'seed-demo: %e s elapsed, %U s user, %S s sys, %M KiB max RSS' \
+	"$bin" seed-demo --units "$UNITS" --seed 1 --db "sqlite:$tmp/city.db" \
+	--keys "$tmp/keys" 2>&1 | grep -v '^firewarden: info'
+echo "database: $(du -m "$tmp/city.db" | cut -f1) MB"
 echo
 
 # --- 3. risk recompute ------------------------------------------------------
