@@ -7,9 +7,7 @@
  * in this file; a set of editions, once published, is never changed.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +22,7 @@
 #define HZ_PREFIX	"gb35181-"
 #define HZ_SUFFIX	".json"
 #define HZ_FILE_MAX	(1 << 20)	/* bytes of one data file */
-#define HZ_EDITIONS_MAX	16
+#define HZ_EDITIONS_MAX	REC_DATED_MAX
 #define HZ_EDITION_LEN	16		/* edition name, [A-Za-z0-9-] */
 #define HZ_GROUPS_MAX	32
 #define HZ_PLACES_MAX	16
@@ -80,21 +78,37 @@ struct hj_edition {
 	int			 nex;
 };
 
-struct hj_set {
-	struct hj_edition	*ed[HZ_EDITIONS_MAX];	/* by effective date */
-	int			 n;
-	struct hj_set		*retired;
+static int	hj_file_load(const char *dir, const char *name,
+		    const char *edition, void **out, struct err *e);
+static const char	*hj_effective(const void *ed);
+static const char	*hj_edition_of(const void *ed);
+static void		 hj_edition_free(void *ed);
+
+/* The loaded editions, by effective date (rec_dated). */
+static struct rec_dated	hj_files = {
+	.prefix = HZ_PREFIX,
+	.suffix = HZ_SUFFIX,
+	.field = "hazard",
+	.what = "edition",
+	.part_max = HZ_EDITION_LEN,
+	.load = hj_file_load,
+	.effective = hj_effective,
+	.part = hj_edition_of,
+	.free = hj_edition_free,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
-/* Readers load the pointer once; a replaced set is only retired. */
-static _Atomic(struct hj_set *)	 hj_cur;
-static struct hj_set		*hj_retired;
-static pthread_mutex_t		 hj_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct hj_set *
+static const struct rec_dated_set *
 hj_current(void)
 {
-	return atomic_load_explicit(&hj_cur, memory_order_acquire);
+	return rec_dated_current(&hj_files);
+}
+
+/* Edition i of set s. */
+static const struct hj_edition *
+hj_ed(const struct rec_dated_set *s, int i)
+{
+	return s->ed[i];
 }
 
 /* Small checks shared by the loader and the judgement. */
@@ -491,40 +505,37 @@ hj_doc_parse(const struct dck *c, const char *edition, struct hj_edition *ed)
 }
 
 static void
-hj_edition_free(struct hj_edition *ed)
+hj_edition_free(void *p)
 {
+	struct hj_edition	*ed = p;
+
 	if (ed == NULL)
 		return;
 	json_decref(ed->doc);
 	free(ed);
 }
 
-static void
-hj_set_free(struct hj_set *s)
+static const char *
+hj_effective(const void *ed)
 {
-	int	i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->n; i++)
-		hj_edition_free(s->ed[i]);
-	free(s);
+	return ((const struct hj_edition *)ed)->effective;
 }
 
-/* dir/name, whose edition is the part of the name between the affixes. */
+static const char *
+hj_edition_of(const void *ed)
+{
+	return ((const struct hj_edition *)ed)->edition;
+}
+
+/* dir/name of the given edition. */
 static int
-hj_file_load(const char *dir, const char *name, struct hj_edition **out,
-    struct err *e)
+hj_file_load(const char *dir, const char *name, const char *edition,
+    void **out, struct err *e)
 {
 	struct hj_edition	*ed = NULL;
 	struct dck		 c;
-	char			 edition[HZ_EDITION_LEN + 1];
-	size_t			 n;
 	int			 rc;
 
-	n = strlen(name) - strlen(HZ_PREFIX) - strlen(HZ_SUFFIX);
-	memcpy(edition, name + strlen(HZ_PREFIX), n);
-	edition[n] = '\0';
 	c.file = name;
 	c.e = e;
 	ed = xcalloc(1, sizeof(*ed));
@@ -541,93 +552,41 @@ out:
 	return rc;
 }
 
-
-
 int
 hazard_judge_load_dir(const char *dir, struct err *e)
 {
-	struct hj_set		*s = NULL, *old;
-	struct hj_edition	*ed = NULL;
-	char			*names[HZ_EDITIONS_MAX];
-	size_t			 nn = 0, i;
-	int			 j, rc;
-
-	if ((rc = rec_data_names(dir, HZ_PREFIX, HZ_SUFFIX, "hazard", "edition",
-	    HZ_EDITION_LEN, HZ_EDITIONS_MAX, names, &nn, e)) < 0)
-		goto out;
-	s = xcalloc(1, sizeof(*s));
-	for (i = 0; i < nn; i++) {
-		if ((rc = hj_file_load(dir, names[i], &ed, e)) < 0)
-			goto out;
-		/* Insert by effective date; a date is taken once. */
-		for (j = s->n; j > 0 && strcmp(ed->effective,
-		    s->ed[j - 1]->effective) < 0; j--)
-			s->ed[j] = s->ed[j - 1];
-		s->ed[j] = ed;
-		s->n++;
-		if (j > 0 && strcmp(ed->effective, s->ed[j - 1]->effective) ==
-		    0) {
-			rc = err_set(e, ERR_INVALID, "effective", "%s: "
-			    "effective: %s is also the date of edition %s",
-			    names[i], ed->effective, s->ed[j - 1]->edition);
-			goto out;
-		}
-	}
-	pthread_mutex_lock(&hj_lock);
-	old = atomic_exchange_explicit(&hj_cur, s, memory_order_acq_rel);
-	if (old != NULL) {
-		old->retired = hj_retired;
-		hj_retired = old;
-	}
-	pthread_mutex_unlock(&hj_lock);
-	s = NULL;
-	rc = 0;
-out:
-	for (i = 0; i < nn; i++)
-		free(names[i]);
-	hj_set_free(s);
-	return rc;
+	return rec_dated_load(&hj_files, dir, e);
 }
 
 void
 hazard_judge_unload(void)
 {
-	struct hj_set	*s, *next;
-
-	pthread_mutex_lock(&hj_lock);
-	hj_set_free(atomic_exchange_explicit(&hj_cur, NULL,
-	    memory_order_acq_rel));
-	for (s = hj_retired; s != NULL; s = next) {
-		next = s->retired;
-		hj_set_free(s);
-	}
-	hj_retired = NULL;
-	pthread_mutex_unlock(&hj_lock);
+	rec_dated_unload(&hj_files);
 }
 
 /* Lookups. */
 
 static const struct hj_edition *
-hj_edition_find(const struct hj_set *s, const char *edition)
+hj_edition_find(const struct rec_dated_set *s, const char *edition)
 {
 	int	i;
 
 	for (i = 0; edition != NULL && i < s->n; i++)
-		if (strcmp(s->ed[i]->edition, edition) == 0)
-			return s->ed[i];
+		if (strcmp(hj_ed(s, i)->edition, edition) == 0)
+			return hj_ed(s, i);
 	return NULL;
 }
 
 json_t *
 hazard_judge_editions(void)
 {
-	const struct hj_set	*s = hj_current();
+	const struct rec_dated_set	*s = hj_current();
 	const struct hj_edition	*ed;
 	json_t			*list = json_array(), *o;
 	int			 i;
 
 	for (i = 0; s != NULL && i < s->n; i++) {
-		ed = s->ed[i];
+		ed = hj_ed(s, i);
 		o = json_object();
 		json_object_set_new(o, "edition", json_string(ed->edition));
 		json_object_set_new(o, "standard", json_string(ed->standard));
@@ -647,7 +606,7 @@ hazard_judge_editions(void)
 
 /* "2017, 2025": the loaded editions, for a message. */
 static const char *
-hj_edition_names(const struct hj_set *s, char *out, size_t size)
+hj_edition_names(const struct rec_dated_set *s, char *out, size_t size)
 {
 	size_t	len = 0;
 	int	i;
@@ -655,14 +614,14 @@ hj_edition_names(const struct hj_set *s, char *out, size_t size)
 	out[0] = '\0';
 	for (i = 0; i < s->n && len < size; i++)
 		len += (size_t)snprintf(out + len, size - len, "%s%s",
-		    i > 0 ? ", " : "", s->ed[i]->edition);
+		    i > 0 ? ", " : "", hj_ed(s, i)->edition);
 	return out;
 }
 
 int
 hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
 {
-	const struct hj_set	*s = hj_current();
+	const struct rec_dated_set	*s = hj_current();
 	const struct hj_edition	*ed;
 	char			 v[DCK_SHOW], names[HZ_EDITIONS_MAX *
 				    (HZ_EDITION_LEN + 2)];
@@ -681,7 +640,7 @@ hazard_judge_edition_json(const char *edition, json_t **out, struct err *e)
 int
 hazard_judge_edition_on(const char *date, const char **out, struct err *e)
 {
-	const struct hj_set	*s = hj_current();
+	const struct rec_dated_set	*s = hj_current();
 	const struct hj_edition	*ed = NULL;
 	char			 v[DCK_SHOW];
 	int			 i;
@@ -693,12 +652,12 @@ hazard_judge_edition_on(const char *date, const char **out, struct err *e)
 		return err_set(e, ERR_UNAVAILABLE, "date", "no GB 35181 "
 		    "edition is loaded");
 	/* HAZ-J02: the latest effective on or before date... */
-	for (i = 0; i < s->n && strcmp(s->ed[i]->effective, date) <= 0; i++)
-		ed = s->ed[i];
+	for (i = 0; i < s->n && strcmp(hj_ed(s, i)->effective, date) <= 0; i++)
+		ed = hj_ed(s, i);
 	if (ed == NULL)
 		return err_set(e, ERR_NOT_FOUND, "date", "no loaded edition of "
 		    "GB 35181 was in force on %s (the first loaded took effect "
-		    "on %s)", date, s->ed[0]->effective);
+		    "on %s)", date, hj_ed(s, 0)->effective);
 	/* ...unless replaced by an edition whose file is not loaded. */
 	if (ed->superseded != NULL && strcmp(ed->superseded, date) <= 0)
 		return err_set(e, ERR_NOT_FOUND, "date", "%s was replaced on "
@@ -776,7 +735,7 @@ hazard_judge(const char *edition, const char *place,
     const char *const *elements, int n, const char *exclusion,
     struct hazard_judgement *out, struct err *e)
 {
-	const struct hj_set		*s = hj_current();
+	const struct rec_dated_set		*s = hj_current();
 	const struct hj_edition		*ed;
 	const struct hj_place		*pl = NULL;
 	const struct hj_exclusion	*ex = NULL;

@@ -10,9 +10,7 @@
  * is written in this file: they are all in the data.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +26,6 @@
 #define PN_PREFIX	"items-"
 #define PN_SUFFIX	".json"
 #define PN_FILE_MAX	(1 << 20)	/* bytes of one data file */
-#define PN_VERSIONS_MAX	16
 #define PN_VERSION_LEN	16		/* [A-Za-z0-9-] */
 #define PN_ITEMS_MAX	200
 #define PN_BANDS_MAX	8		/* statutory bands of one party */
@@ -102,16 +99,25 @@ struct pn_file {
 	int			*order;		/* item indexes by id */
 };
 
-struct pn_set {
-	struct pn_file	*f[PN_VERSIONS_MAX];	/* by effective date */
-	int		 n;
-	struct pn_set	*retired;
-};
+static int	pn_file_load(const char *dir, const char *name,
+		    const char *version, void **out, struct err *e);
+static const char	*pn_effective(const void *f);
+static const char	*pn_version_of(const void *f);
+static void		 pn_file_free(void *f);
 
-/* Readers load the pointer once; a replaced set is only retired. */
-static _Atomic(struct pn_set *)	 pn_cur;
-static struct pn_set		*pn_retired;
-static pthread_mutex_t		 pn_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The loaded versions, by effective date (rec_dated). */
+static struct rec_dated	pn_files = {
+	.prefix = PN_PREFIX,
+	.suffix = PN_SUFFIX,
+	.field = "penalty",
+	.what = "version",
+	.part_max = PN_VERSION_LEN,
+	.load = pn_file_load,
+	.effective = pn_effective,
+	.part = pn_version_of,
+	.free = pn_file_free,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 static const char *const pn_party_names[PENALTY_PARTY__COUNT] = {
 	"unit", "individual",
@@ -128,10 +134,17 @@ static const char *const pn_ground_names[] = {
 #define PN_NGROUNDS	((int)(sizeof(pn_ground_names) / \
 			    sizeof(pn_ground_names[0])))
 
-static struct pn_set *
+static const struct rec_dated_set *
 pn_current(void)
 {
-	return atomic_load_explicit(&pn_cur, memory_order_acquire);
+	return rec_dated_current(&pn_files);
+}
+
+/* Version i of set s. */
+static const struct pn_file *
+pn_f(const struct rec_dated_set *s, int i)
+{
+	return s->ed[i];
 }
 
 static int
@@ -697,8 +710,10 @@ pn_doc_parse(struct pn_ck *c, const char *version, struct pn_file *f)
 }
 
 static void
-pn_file_free(struct pn_file *f)
+pn_file_free(void *p)
 {
+	struct pn_file	*f = p;
+
 	if (f == NULL)
 		return;
 	json_decref(f->doc);
@@ -707,32 +722,27 @@ pn_file_free(struct pn_file *f)
 	free(f);
 }
 
-static void
-pn_set_free(struct pn_set *s)
+static const char *
+pn_effective(const void *f)
 {
-	int	i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->n; i++)
-		pn_file_free(s->f[i]);
-	free(s);
+	return ((const struct pn_file *)f)->effective;
 }
 
-/* dir/name, whose version is the part of the name between the affixes. */
+static const char *
+pn_version_of(const void *f)
+{
+	return ((const struct pn_file *)f)->version;
+}
+
+/* dir/name of the given version. */
 static int
-pn_file_load(const char *dir, const char *name, struct pn_file **out,
-    struct err *e)
+pn_file_load(const char *dir, const char *name, const char *version,
+    void **out, struct err *e)
 {
 	struct pn_file	*f = NULL;
 	struct pn_ck	 c;
-	char		 version[PN_VERSION_LEN + 1];
-	size_t		 n;
 	int		 rc;
 
-	n = strlen(name) - strlen(PN_PREFIX) - strlen(PN_SUFFIX);
-	memcpy(version, name + strlen(PN_PREFIX), n);
-	version[n] = '\0';
 	memset(&c, 0, sizeof(c));
 	c.d.file = name;
 	c.d.e = e;
@@ -750,69 +760,16 @@ out:
 	return rc;
 }
 
-
-
 int
 penalty_load_dir(const char *dir, struct err *e)
 {
-	struct pn_set	*s = NULL, *old;
-	struct pn_file	*f = NULL;
-	char		*names[PN_VERSIONS_MAX];
-	size_t		 nn = 0, i;
-	int		 j, rc;
-
-	if ((rc = rec_data_names(dir, PN_PREFIX, PN_SUFFIX, "penalty", "version",
-	    PN_VERSION_LEN, PN_VERSIONS_MAX, names, &nn, e)) < 0)
-		goto out;
-	s = xcalloc(1, sizeof(*s));
-	for (i = 0; i < nn; i++) {
-		if ((rc = pn_file_load(dir, names[i], &f, e)) < 0)
-			goto out;
-		/* Insert by effective date; a date is taken once. */
-		for (j = s->n; j > 0 && strcmp(f->effective,
-		    s->f[j - 1]->effective) < 0; j--)
-			s->f[j] = s->f[j - 1];
-		s->f[j] = f;
-		s->n++;
-		if (j > 0 && strcmp(f->effective, s->f[j - 1]->effective) ==
-		    0) {
-			rc = err_set(e, ERR_INVALID, "effective", "%s: "
-			    "effective: %s is also the date of version %s",
-			    names[i], f->effective, s->f[j - 1]->version);
-			goto out;
-		}
-		f = NULL;
-	}
-	pthread_mutex_lock(&pn_lock);
-	old = atomic_exchange_explicit(&pn_cur, s, memory_order_acq_rel);
-	if (old != NULL) {
-		old->retired = pn_retired;
-		pn_retired = old;
-	}
-	pthread_mutex_unlock(&pn_lock);
-	s = NULL;
-	rc = 0;
-out:
-	for (i = 0; i < nn; i++)
-		free(names[i]);
-	pn_set_free(s);
-	return rc;
+	return rec_dated_load(&pn_files, dir, e);
 }
 
 void
 penalty_unload(void)
 {
-	struct pn_set	*s, *next;
-
-	pthread_mutex_lock(&pn_lock);
-	pn_set_free(atomic_exchange_explicit(&pn_cur, NULL,
-	    memory_order_acq_rel));
-	for (s = pn_retired; s != NULL; s = next) {
-		next = s->retired;
-		pn_set_free(s);
-	}
-	pn_retired = NULL;
-	pthread_mutex_unlock(&pn_lock);
+	rec_dated_unload(&pn_files);
 }
 
 /* Lookups. */
@@ -821,7 +778,7 @@ penalty_unload(void)
 static int
 pn_file_get(const char *version, const struct pn_file **out, struct err *e)
 {
-	const struct pn_set	*s = pn_current();
+	const struct rec_dated_set	*s = pn_current();
 	char			 v[DCK_SHOW];
 	int			 i;
 
@@ -829,12 +786,12 @@ pn_file_get(const char *version, const struct pn_file **out, struct err *e)
 		return err_set(e, ERR_UNAVAILABLE, "version", "no penalty "
 		    "items are loaded");
 	if (version == NULL) {
-		*out = s->f[s->n - 1];
+		*out = pn_f(s, s->n - 1);
 		return 0;
 	}
 	for (i = 0; i < s->n; i++)
-		if (strcmp(s->f[i]->version, version) == 0) {
-			*out = s->f[i];
+		if (strcmp(pn_f(s, i)->version, version) == 0) {
+			*out = pn_f(s, i);
 			return 0;
 		}
 	return err_set(e, ERR_INVALID, "version", "unknown version %s of the "

@@ -404,6 +404,91 @@ rec_data_names(const char *dir, const char *prefix, const char *suffix,
 	return 0;
 }
 
+static void
+rec_dated_set_free(const struct rec_dated *d, struct rec_dated_set *s)
+{
+	int	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		d->free(s->ed[i]);
+	free(s);
+}
+
+int
+rec_dated_load(struct rec_dated *d, const char *dir, struct err *e)
+{
+	struct rec_dated_set	*s = NULL, *old;
+	void			*ed;
+	char			*names[REC_DATED_MAX], *part = NULL;
+	size_t			 nn = 0, i, len;
+	int			 j, rc;
+
+	if ((rc = rec_data_names(dir, d->prefix, d->suffix, d->field,
+	    d->what, d->part_max, REC_DATED_MAX, names, &nn, e)) < 0)
+		goto out;
+	s = xcalloc(1, sizeof(*s));
+	for (i = 0; i < nn; i++) {
+		len = strlen(names[i]) - strlen(d->prefix) - strlen(d->suffix);
+		free(part);
+		part = xstrndup(names[i] + strlen(d->prefix), len);
+		if ((rc = d->load(dir, names[i], part, &ed, e)) < 0)
+			goto out;
+		/* Insert by effective date; a date is taken once. */
+		for (j = s->n; j > 0 && strcmp(d->effective(ed),
+		    d->effective(s->ed[j - 1])) < 0; j--)
+			s->ed[j] = s->ed[j - 1];
+		s->ed[j] = ed;
+		s->n++;
+		if (j > 0 && strcmp(d->effective(ed),
+		    d->effective(s->ed[j - 1])) == 0) {
+			rc = err_set(e, ERR_INVALID, "effective", "%s: "
+			    "effective: %s is also the date of %s %s",
+			    names[i], d->effective(ed), d->what,
+			    d->part(s->ed[j - 1]));
+			goto out;
+		}
+	}
+	pthread_mutex_lock(&d->lock);
+	old = atomic_exchange_explicit(&d->cur, s, memory_order_acq_rel);
+	if (old != NULL) {
+		old->retired = d->retired;
+		d->retired = old;
+	}
+	pthread_mutex_unlock(&d->lock);
+	s = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < nn; i++)
+		free(names[i]);
+	free(part);
+	rec_dated_set_free(d, s);
+	return rc;
+}
+
+void
+rec_dated_unload(struct rec_dated *d)
+{
+	struct rec_dated_set	*s, *next;
+
+	pthread_mutex_lock(&d->lock);
+	rec_dated_set_free(d, atomic_exchange_explicit(&d->cur, NULL,
+	    memory_order_acq_rel));
+	for (s = d->retired; s != NULL; s = next) {
+		next = s->retired;
+		rec_dated_set_free(d, s);
+	}
+	d->retired = NULL;
+	pthread_mutex_unlock(&d->lock);
+}
+
+const struct rec_dated_set *
+rec_dated_current(struct rec_dated *d)
+{
+	return atomic_load_explicit(&d->cur, memory_order_acquire);
+}
+
 int
 rec_fetch(struct store *st, const struct rec_kind *k, int64_t id, int view,
     json_t **out, struct err *e)

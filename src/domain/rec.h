@@ -6,6 +6,8 @@
 #ifndef FW_REC_H
 #define FW_REC_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -100,6 +102,43 @@ int	rec_data_read(const char *dir, const char *name, size_t max,
 int	rec_data_names(const char *dir, const char *prefix, const char *suffix,
 	    const char *field, const char *what, size_t part_max, size_t max,
 	    char **names, size_t *n, struct err *e);
+
+/*
+ * Dated editions of an operator's data file, <prefix><part><suffix> in a
+ * directory (part its edition or version, what names it): loaded all
+ * together, kept in order of their effective dates (a date once), and
+ * swapped in whole; readers keep the set they loaded, since a replaced
+ * set is only retired (freed by rec_dated_unload).  load reads dir/name
+ * of the given part into *out; effective and part give an edition's
+ * date and part; field names the module in errors.  Declare one per
+ * kind, static, with lock = PTHREAD_MUTEX_INITIALIZER.
+ */
+#define REC_DATED_MAX	16
+struct rec_dated_set {
+	void			*ed[REC_DATED_MAX];	/* by effective date */
+	int			 n;
+	struct rec_dated_set	*retired;
+};
+struct rec_dated {
+	const char		*prefix;
+	const char		*suffix;
+	const char		*field;
+	const char		*what;
+	size_t			 part_max;
+	int			(*load)(const char *dir, const char *name,
+				    const char *part, void **out,
+				    struct err *e);
+	const char		*(*effective)(const void *ed);
+	const char		*(*part)(const void *ed);
+	void			(*free)(void *ed);
+	_Atomic(struct rec_dated_set *) cur;
+	struct rec_dated_set	*retired;
+	pthread_mutex_t		 lock;
+};
+int	rec_dated_load(struct rec_dated *d, const char *dir, struct err *e);
+void	rec_dated_unload(struct rec_dated *d);
+/* The current set, or NULL before a load. */
+const struct rec_dated_set *rec_dated_current(struct rec_dated *d);
 
 /*
  * A kind of record read one at a time by its id: sql selects its row for
