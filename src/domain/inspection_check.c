@@ -627,7 +627,7 @@ inspection_check_submit(struct store *st, struct actor *who, int64_t task_id,
 	    SV_I(task_id)), NULL, e)) < 0)
 		goto out;
 	if ((rc = ins_task_audit(st, who, "inspection_task.check", task_id,
-	    NULL, e)) < 0)
+	    e)) < 0)
 		goto out;
 	if (strcmp(c.plan_status, "drawn") == 0) {
 		if ((rc = store_exec(st, "UPDATE inspection_plans SET status = "

@@ -622,7 +622,7 @@ ins_draw(struct store *st, struct actor *who, struct ins_plan *p,
 			    k]].id, NULL, 10))), NULL, e)) < 0)
 				goto out;
 		if ((rc = ins_task_audit(st, who, "inspection_task.create",
-		    tid, NULL, e)) < 0)
+		    tid, e)) < 0)
 			goto out;
 		/* NOT-001: the unit learns it was selected, and by when. */
 		{

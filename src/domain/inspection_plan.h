@@ -76,6 +76,6 @@ int	 ins_task_set_status(struct store *st, struct actor *who,
 	    struct err *e);
 /* Append a task's entry with its record. */
 int	 ins_task_audit(struct store *st, struct actor *who,
-	    const char *action, int64_t id, json_t **view, struct err *e);
+	    const char *action, int64_t id, struct err *e);
 
 #endif

@@ -19,6 +19,7 @@
 #include "inspection.h"
 #include "inspection_int.h"
 #include "inspection_plan.h"
+#include "rec.h"
 #include "registry_int.h"
 
 #define INS_TASK_COLS \
@@ -52,49 +53,28 @@ ins_task_row(struct store_rows *r)
 	    "updated_at", (json_int_t)store_int(r, 14));
 }
 
-static int
-ins_task_fetch(struct store *st, int64_t id, json_t **out, struct err *e)
-{
-	struct store_rows	*r = NULL;
-	int			 rc;
-
-	if ((rc = store_query(st, "SELECT " INS_TASK_COLS " FROM "
-	    "inspection_tasks t WHERE t.id = ?", STORE_ARGS(SV_I(id)), &r,
-	    e)) < 0)
-		return rc;
-	if ((rc = store_next(r, e)) == 1)
-		*out = ins_task_row(r);
-	store_rows_free(r);
-	if (rc == 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such task");
-	return rc < 0 ? rc : 0;
-}
+/* A task read by its id; its record is also its view. */
+static const struct rec_kind ins_task_kind = {
+	.sql = "SELECT " INS_TASK_COLS " FROM inspection_tasks t WHERE "
+	    "t.id = ?",
+	.rec = ins_task_row,
+	.view = ins_task_row,
+	.type = "inspection_task",
+	.missing = "no such task",
+};
 
 int
 inspection_task_record(struct store *st, const char *id, json_t **out,
     struct err *e)
 {
-	int64_t	tid;
-
-	if (id == NULL || str_to_i64(id, 1, INT64_MAX, &tid) < 0)
-		return err_set(e, ERR_NOT_FOUND, NULL, "no such task");
-	return ins_task_fetch(st, tid, out, e);
+	return rec_fetch_text(st, &ins_task_kind, id, out, e);
 }
 
 int
 ins_task_audit(struct store *st, struct actor *who, const char *action,
-    int64_t id, json_t **view, struct err *e)
+    int64_t id, struct err *e)
 {
-	json_t	*rec = NULL;
-	int	 rc;
-
-	if ((rc = ins_task_fetch(st, id, &rec, e)) < 0)
-		return rc;
-	rc = audit_append_id(st, who, action, "inspection_task", id, rec, e);
-	if (rc == 0 && view != NULL)
-		*view = json_incref(rec);
-	json_decref(rec);
-	return rc;
+	return rec_audit(st, &ins_task_kind, who, action, id, e);
 }
 
 int
@@ -108,7 +88,7 @@ ins_task_set_status(struct store *st, struct actor *who, int64_t id,
 	    STORE_ARGS(SV_S(status), SV_I(clock_now()), SV_I(id)), NULL,
 	    e)) < 0)
 		return rc;
-	return ins_task_audit(st, who, action, id, NULL, e);
+	return ins_task_audit(st, who, action, id, e);
 }
 
 /* A task's view: its record plus the unit's name and town. */
@@ -533,7 +513,7 @@ inspection_task_reassign(struct store *st, struct actor *who, int64_t id,
 		goto out;
 	json_decref(task);
 	task = NULL;
-	if ((rc = ins_task_audit(st, who, "inspection_task.reassign", id, NULL,
+	if ((rc = ins_task_audit(st, who, "inspection_task.reassign", id,
 	    e)) < 0)
 		goto out;
 	rc = ins_task_load(st, who, id, out, &plan_id, e);
