@@ -198,7 +198,7 @@ struct reg_imp {
 	size_t				 hs_n;
 	const char			**hs_ids;
 	const char			**hs_states;
-	struct reg_imp_row		**hs_rows;
+	struct reg_imp_row		**hs_rows;	/* the flush's order */
 	size_t				 hs_nparts;
 	size_t				 hs_done;
 	int				 hs_rc;
@@ -1188,7 +1188,7 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 	struct err		 re;
 	char			(*idbuf)[24] = NULL;
 	size_t			 j;
-	int			 i, k, n = 0, rc = 0;
+	int			 i, n = 0, rc = 0;
 
 	for (i = 0; i < c->nev; i++)
 		reg_imp_reject(im, c->ev[i].row, c->ev[i].field,
@@ -1248,17 +1248,14 @@ reg_imp_flush(struct reg_imp *im, struct reg_imp_chunk *c, struct err *e)
 		idbuf = xcalloc((size_t)n, sizeof(*idbuf));
 		im->hs_ids = xcalloc((size_t)n, sizeof(*im->hs_ids));
 		im->hs_states = xcalloc((size_t)n, sizeof(*im->hs_states));
-		im->hs_rows = xcalloc((size_t)n, sizeof(*im->hs_rows));
-		for (i = 0, k = 0; i < n; i++) {
-			r = order[i];
-			snprintf(idbuf[k], sizeof(idbuf[k]), "%lld",
-			    (long long)r->id);
-			im->hs_ids[k] = idbuf[k];
-			im->hs_states[k] = r->state;
-			im->hs_rows[k] = r;
-			k++;
+		for (i = 0; i < n; i++) {
+			snprintf(idbuf[i], sizeof(idbuf[i]), "%lld",
+			    (long long)order[i]->id);
+			im->hs_ids[i] = idbuf[i];
+			im->hs_states[i] = order[i]->state;
 		}
-		im->hs_n = (size_t)k;
+		im->hs_rows = order;
+		im->hs_n = (size_t)n;
 		im->hs_nparts = (im->hs_n + REG_IMP_HS_PART - 1) /
 		    REG_IMP_HS_PART;
 		im->hs_prep = xcalloc(im->hs_nparts ? im->hs_nparts : 1,
@@ -1360,7 +1357,6 @@ out:
 		im->hs_nparts = 0;
 		free(im->hs_ids);
 		free(im->hs_states);
-		free(im->hs_rows);
 		im->hs_ids = NULL;
 		im->hs_states = NULL;
 		im->hs_rows = NULL;
